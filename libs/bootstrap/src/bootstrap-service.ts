@@ -1,0 +1,79 @@
+import { DynamicModule, INestApplication, Logger } from '@nestjs/common';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { BaseServiceConfig } from '@app/config';
+import { AllExceptionsFilter } from '@app/errors';
+import { jsonBody } from './json-body.middleware';
+import { exactJsonContentType } from './json-content-type.middleware';
+import { setupSwagger } from './swagger';
+import { RequestValidationPipe } from './validation.pipe';
+
+export interface ServiceDescription {
+  /** One sentence for the OpenAPI document. */
+  description: string;
+}
+
+const SHUTDOWN_GRACE_MS = 15_000;
+
+/**
+ * Builds, configures and starts one service: the same HTTP conventions (1 MiB JSON bodies,
+ * validation, JSON errors, exact content type), Swagger and graceful shutdown for all four.
+ */
+export async function bootstrapService(
+  appModule: DynamicModule,
+  config: BaseServiceConfig,
+  { description }: ServiceDescription,
+): Promise<INestApplication> {
+  const logger = new Logger(`${config.serviceName}Service`);
+  const app = await NestFactory.create<NestExpressApplication>(appModule, {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(logger.localInstance);
+  app.use(exactJsonContentType);
+  app.use(jsonBody());
+  app.set('x-powered-by', false);
+  app.useGlobalPipes(new RequestValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost)));
+  setupSwagger(app, `${config.serviceName} Service`, description);
+  installGracefulShutdown(app, logger);
+
+  await app.listen(config.PORT);
+  logger.log(`${config.serviceName} Service listening on http://localhost:${config.PORT}`);
+  return app;
+}
+
+/**
+ * SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close DB and broker
+ * connections (Nest's shutdown hooks), then exit 0. A stuck shutdown is cut off after a grace
+ * period. Nest's own enableShutdownHooks re-raises the signal, which would exit non-zero.
+ */
+function installGracefulShutdown(app: INestApplication, logger: Logger): void {
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal} received, shutting down`);
+    setTimeout(() => {
+      logger.error(`Shutdown took longer than ${SHUTDOWN_GRACE_MS} ms, exiting`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('Shutdown failed', error instanceof Error ? error.stack : String(error));
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+/** Entry point helper: a start-up failure (bad config, no database) is logged and exits 1. */
+export function runService(start: () => Promise<unknown>): void {
+  start().catch((error: unknown) => {
+    new Logger('Startup').error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}

@@ -1,0 +1,3 @@
+export * from './bootstrap-service';
+export * from './parse-uuid.pipe';
+export * from './validation.pipe';

@@ -1,0 +1,39 @@
+import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { BadRequestError } from '@app/errors';
+
+function describe(errors: ValidationError[], parent = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((text) =>
+      text.replace(/^property (\S+) should not exist$/, 'unknown field $1 is not allowed'),
+    );
+    return [...own, ...describe(error.children ?? [], path)];
+  });
+}
+
+/**
+ * Validates bodies against their DTO: unknown fields and non-object bodies are rejected, and the
+ * 400 message names every bad field, e.g. "size must be one of S, M, L, XL; model should not be
+ * empty".
+ */
+@Injectable()
+export class RequestValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      validateCustomDecorators: false,
+      exceptionFactory: (errors) => new BadRequestError(describe(errors).join('; ')),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const isDtoBody = metadata.type === 'body' && typeof metadata.metatype === 'function';
+    if (isDtoBody && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      throw new BadRequestError('Request body must be a JSON object (Content-Type: application/json)');
+    }
+    return super.transform(value, metadata);
+  }
+}

@@ -1,0 +1,62 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+
+const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
+const AMQP_URL = /^amqps?:\/\/\S+$/;
+
+/**
+ * Environment shared by every service (see CONTRACT.md, "Services, ports, how each one starts").
+ * Property names are the environment variable names so that the docs, the error messages and
+ * the code use one vocabulary. Subclasses add the variables only their service reads.
+ */
+export abstract class BaseServiceConfig {
+  /** The service's key: store | order | warehouse | warranty (also its ./data/ folder). */
+  abstract readonly serviceKey: string;
+  /** Name of the service's own database when DATABASE_URL does not say otherwise. */
+  abstract readonly defaultDatabaseName: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT!: number;
+
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Matches(AMQP_URL, { message: 'AMQP_URL must be an amqp:// URL' })
+  AMQP_URL?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  HTTP_TIMEOUT_MS = 3000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  BREAKER_THRESHOLD = 3;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  BREAKER_HALF_OPEN_AFTER_MS = 10000;
+
+  /** Human-readable name, as in logs and in "Order Service unavailable". */
+  get serviceName(): string {
+    return this.serviceKey.charAt(0).toUpperCase() + this.serviceKey.slice(1);
+  }
+
+  /** The database in use: the one DATABASE_URL names, else the embedded default. */
+  get databaseName(): string {
+    if (!this.DATABASE_URL) return this.defaultDatabaseName;
+    return decodeURIComponent(new URL(this.DATABASE_URL).pathname.slice(1)) || 'postgres';
+  }
+
+  /** Directory of the embedded database, used when DATABASE_URL is unset. */
+  get embeddedDataDir(): string {
+    return `./data/${this.serviceKey}`;
+  }
+}

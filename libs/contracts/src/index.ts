@@ -1,0 +1,5 @@
+export * from './enums';
+export * from './order.dto';
+export * from './validation';
+export * from './warehouse.dto';
+export * from './warranty.dto';

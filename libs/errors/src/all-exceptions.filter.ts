@@ -1,0 +1,104 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import type { Application, Request, Response } from 'express';
+import { allowedMethods } from './allowed-methods';
+import { DomainException } from './domain.exception';
+import { httpStatusOf } from './http-status';
+
+export interface ErrorBody {
+  message: string;
+  correlationId?: string;
+}
+
+interface ErrorAnswer {
+  status: number;
+  body: ErrorBody;
+  headers?: Record<string, string>;
+}
+
+/** The human-readable message of a Nest HttpException, whatever shape its response has. */
+function messageOf(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}
+
+/**
+ * The one place where anything thrown becomes an HTTP answer: JSON `{message}` always, the
+ * contract's status codes, and for anything unexpected a 500 with a correlation id whose
+ * details go only to the log.
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<Request>();
+    const response = context.getResponse<Response>();
+    const answer = this.answerFor(exception, request);
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    for (const [name, value] of Object.entries(answer.headers ?? {})) {
+      response.setHeader(name, value);
+    }
+    response.status(answer.status).json(answer.body);
+  }
+
+  private answerFor(exception: unknown, request: Request): ErrorAnswer {
+    if (exception instanceof DomainException) {
+      return { status: httpStatusOf(exception.code), body: { message: exception.message } };
+    }
+    if (exception instanceof NotFoundException && this.isUnroutedRequest(exception, request)) {
+      return this.unroutedAnswer(request);
+    }
+    if (exception instanceof HttpException) {
+      return { status: exception.getStatus(), body: { message: messageOf(exception) } };
+    }
+    const correlationId = randomUUID();
+    this.logger.error(
+      `Unexpected error ${correlationId} on ${request.method} ${request.originalUrl}`,
+      exception instanceof Error ? exception.stack : String(exception),
+    );
+    return {
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      body: { message: 'Internal server error', correlationId },
+    };
+  }
+
+  /** Nest's own "no route" 404 reads "Cannot METHOD /path". */
+  private isUnroutedRequest(exception: NotFoundException, request: Request): boolean {
+    return exception.message === `Cannot ${request.method} ${request.originalUrl}`;
+  }
+
+  private unroutedAnswer(request: Request): ErrorAnswer {
+    const app = this.adapterHost.httpAdapter.getInstance<Application>();
+    const methods = allowedMethods(app, request.path);
+    if (methods.length === 0) {
+      return {
+        status: HttpStatus.NOT_FOUND,
+        body: { message: `No route for ${request.method} ${request.path}` },
+      };
+    }
+    return {
+      status: HttpStatus.METHOD_NOT_ALLOWED,
+      body: { message: `Method ${request.method} is not allowed on ${request.path}` },
+      headers: { Allow: methods.join(', ') },
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiResponse } from '@nestjs/swagger';
+
+export class ErrorResponse {
+  @ApiProperty({ example: "Warranty not found for itemUid '…'" })
+  message!: string;
+}
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input; the message names each bad field',
+  404: 'Not found',
+  409: 'Conflicts with the current state',
+  503: 'A service this one needs is unavailable',
+};
+
+/** Documents the error answers of an endpoint; every one has the `{message}` body. */
+export function ApiErrors(...statuses: (keyof typeof DESCRIPTIONS)[]): MethodDecorator {
+  return applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorResponse }),
+    ),
+  );
+}

@@ -1,0 +1,3 @@
+export * from './component-health-indicator';
+export * from './health-report';
+export * from './health.module';

@@ -1,0 +1,34 @@
+import {
+  ClaimRequest,
+  ItemSelection,
+  OrderCreatedResponse,
+  OrderResponse,
+  WarrantyDecisionResponse,
+} from '@app/contracts';
+import { DownstreamClient } from '../downstream-client';
+
+const BASE = '/api/v1/orders';
+
+export class OrderClient extends DownstreamClient {
+  static readonly serviceName = 'Order';
+
+  place(userUid: string, selection: ItemSelection): Promise<OrderCreatedResponse> {
+    return this.http.post(`${BASE}/${userUid}`, selection);
+  }
+
+  find(userUid: string, orderUid: string): Promise<OrderResponse> {
+    return this.http.get(`${BASE}/${userUid}/${orderUid}`);
+  }
+
+  findAll(userUid: string): Promise<OrderResponse[]> {
+    return this.http.get(`${BASE}/${userUid}`);
+  }
+
+  claimWarranty(orderUid: string, claim: ClaimRequest): Promise<WarrantyDecisionResponse> {
+    return this.http.post(`${BASE}/${orderUid}/warranty`, claim);
+  }
+
+  cancel(orderUid: string): Promise<void> {
+    return this.http.delete(`${BASE}/${orderUid}`);
+  }
+}

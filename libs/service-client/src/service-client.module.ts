@@ -1,0 +1,38 @@
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { BaseServiceConfig } from '@app/config';
+import { createCallPolicy } from './call-policy';
+import { DownstreamClient } from './downstream-client';
+import { ServiceClient } from './service-client';
+
+type DownstreamClientClass = (new (http: ServiceClient) => DownstreamClient) & {
+  readonly serviceName: string;
+};
+
+export interface DownstreamTarget {
+  client: DownstreamClientClass;
+  baseUrl: string;
+}
+
+/**
+ * Registers one typed client per downstream service a service calls, each with its own
+ * connection pool and resilience policy.
+ */
+@Module({})
+export class ServiceClientModule {
+  static forRoot(targets: DownstreamTarget[]): DynamicModule {
+    const providers: Provider[] = targets.map(({ client, baseUrl }) => ({
+      provide: client,
+      inject: [BaseServiceConfig],
+      useFactory: (config: BaseServiceConfig) =>
+        new client(
+          new ServiceClient({
+            serviceName: client.serviceName,
+            baseUrl,
+            policy: createCallPolicy({ timeoutMs: config.HTTP_TIMEOUT_MS }),
+          }),
+        ),
+    }));
+    const tokens = targets.map(({ client }) => client);
+    return { module: ServiceClientModule, global: true, providers, exports: tokens };
+  }
+}
