@@ -3,10 +3,12 @@ const moduleNameMapper = {
   '^@app/(.*)$': '<rootDir>/libs/$1/src',
 };
 const transform = {
-  '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+  '^.+\\.ts$': 'ts-jest',
 };
 
 module.exports = {
+  // Integration and e2e tests start databases and processes; unit tests are far below this.
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -27,7 +29,6 @@ module.exports = {
       moduleFileExtensions: ['ts', 'js', 'json'],
       moduleNameMapper,
       transform,
-      testTimeout: 60000,
     },
   ],
 };

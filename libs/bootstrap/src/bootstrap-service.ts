@@ -46,7 +46,8 @@ export async function bootstrapService(
 /**
  * SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close DB and broker
  * connections (Nest's shutdown hooks), then exit 0. A stuck shutdown is cut off after a grace
- * period. Nest's own enableShutdownHooks re-raises the signal, which would exit non-zero.
+ * period. Repeated signals (a terminal and a process manager both forwarding Ctrl-C) are
+ * ignored while closing. Nest's own enableShutdownHooks re-raises the signal: non-zero exit.
  */
 function installGracefulShutdown(app: INestApplication, logger: Logger): void {
   let closing = false;
@@ -66,8 +67,8 @@ function installGracefulShutdown(app: INestApplication, logger: Logger): void {
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 /** Entry point helper: a start-up failure (bad config, no database) is logged and exits 1. */

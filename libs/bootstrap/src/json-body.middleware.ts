@@ -10,14 +10,13 @@ interface BodyParserError {
 }
 
 function toDomainError(error: BodyParserError): DomainException {
-  switch (error.type) {
-    case 'entity.too.large':
-      return new DomainException(ErrorCode.PAYLOAD_TOO_LARGE, 'Request body is larger than 1 MiB');
-    case 'entity.parse.failed':
-      return new BadRequestError(`Malformed JSON in request body: ${error.message}`);
-    default:
-      return new BadRequestError(`Unreadable request body: ${error.message}`);
+  if (error.type === 'entity.too.large') {
+    return new DomainException(ErrorCode.PAYLOAD_TOO_LARGE, 'Request body is larger than 1 MiB');
   }
+  if (error.type === 'entity.parse.failed') {
+    return new BadRequestError(`Malformed JSON in request body: ${error.message}`);
+  }
+  return new BadRequestError(`Unreadable request body: ${error.message}`);
 }
 
 /** Parses JSON bodies and turns the parser's failures into domain errors with clear messages. */

@@ -31,9 +31,7 @@ export function loadConfig<T extends object>(
   // Only UPPER_CASE properties are environment variables; the rest are fixed per service.
   const variables = Object.keys(defaults).filter((key) => ENV_NAME.test(key));
   const given = Object.fromEntries(
-    variables
-      .filter((key) => env[key] !== undefined && env[key].trim() !== '')
-      .map((key) => [key, env[key]]),
+    variables.filter((key) => env[key] !== undefined && env[key].trim() !== '').map((key) => [key, env[key]]),
   );
   const config = plainToInstance(configClass, { ...defaults, ...given });
   const errors = validateSync(config, { forbidUnknownValues: true });

@@ -39,9 +39,5 @@ export function IsSizeField(): PropertyDecorator {
 }
 
 export function IsCountField(description: string): PropertyDecorator {
-  return applyDecorators(
-    ApiProperty({ description, minimum: 0, example: 1 }),
-    IsInt(),
-    Min(0),
-  );
+  return applyDecorators(ApiProperty({ description, minimum: 0, example: 1 }), IsInt(), Min(0));
 }

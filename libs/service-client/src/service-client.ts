@@ -61,7 +61,12 @@ export class ServiceClient {
     }
   }
 
-  private async send<T>(method: HttpMethod, path: string, body: object | undefined, signal: AbortSignal): Promise<T> {
+  private async send<T>(
+    method: HttpMethod,
+    path: string,
+    body: object | undefined,
+    signal: AbortSignal,
+  ): Promise<T> {
     const response = await this.pool.request({
       method,
       path,
@@ -79,7 +84,9 @@ export class ServiceClient {
   private clientError(status: number, text: string): Error {
     const message = messageOf(text) ?? `${this.options.serviceName} Service answered ${status}`;
     const code = errorCodeOf(status);
-    return code ? new DomainException(code, message) : new Error(`${this.options.serviceName} Service answered ${status}: ${message}`);
+    return code
+      ? new DomainException(code, message)
+      : new Error(`${this.options.serviceName} Service answered ${status}: ${message}`);
   }
 }
 

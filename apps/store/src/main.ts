@@ -1,0 +1,11 @@
+import { bootstrapService, runService } from '@app/bootstrap';
+import { loadConfig } from '@app/config';
+import { StoreAppModule } from './store-app.module';
+import { StoreConfig } from './store.config';
+
+runService(async () => {
+  const config = loadConfig(StoreConfig);
+  await bootstrapService(StoreAppModule.register(config), config, {
+    description: 'The public API of the store: catalogue, purchases, orders, warranty claims and refunds.',
+  });
+});

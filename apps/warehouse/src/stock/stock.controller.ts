@@ -1,0 +1,63 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ParseUuidPipe } from '@app/bootstrap';
+import {
+  CatalogueItemResponse,
+  ClaimRequest,
+  OrderItemResponse,
+  TakeItemRequest,
+  WarrantyDecisionResponse,
+} from '@app/contracts';
+import { ApiErrors } from '@app/errors';
+import { StockService } from './stock.service';
+
+@ApiTags('warehouse')
+@Controller('api/v1/warehouse')
+export class StockController {
+  constructor(private readonly stock: StockService) {}
+
+  @Get('items')
+  @ApiOperation({ summary: 'The catalogue with the available count of every item' })
+  @ApiOkResponse({ type: [CatalogueItemResponse] })
+  catalogue(): Promise<CatalogueItemResponse[]> {
+    return this.stock.catalogue();
+  }
+
+  @Post()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Take one unit of an item for an order (idempotent per order)' })
+  @ApiOkResponse({ type: OrderItemResponse })
+  @ApiErrors(400, 404, 409)
+  take(@Body() request: TakeItemRequest): Promise<OrderItemResponse> {
+    return this.stock.take(request);
+  }
+
+  @Get(':orderItemUid')
+  @ApiOperation({ summary: 'An order item' })
+  @ApiOkResponse({ type: OrderItemResponse })
+  @ApiErrors(400, 404)
+  find(@Param('orderItemUid', ParseUuidPipe) orderItemUid: string): Promise<OrderItemResponse> {
+    return this.stock.find(orderItemUid);
+  }
+
+  @Post(':orderItemUid/warranty')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: "Claim the item's warranty; warranty decides with the current stock" })
+  @ApiOkResponse({ type: WarrantyDecisionResponse })
+  @ApiErrors(400, 404, 503)
+  claimWarranty(
+    @Param('orderItemUid', ParseUuidPipe) orderItemUid: string,
+    @Body() claim: ClaimRequest,
+  ): Promise<WarrantyDecisionResponse> {
+    return this.stock.claimWarranty(orderItemUid, claim);
+  }
+
+  @Delete(':orderItemUid')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Return the item to stock (once; repeating it changes nothing)' })
+  @ApiNoContentResponse()
+  @ApiErrors(400, 404)
+  returnItem(@Param('orderItemUid', ParseUuidPipe) orderItemUid: string): Promise<void> {
+    return this.stock.returnItem(orderItemUid);
+  }
+}

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import {
+  CatalogueItemResponse,
+  ClaimRequest,
+  OrderItemResponse,
+  Size,
+  TakeItemRequest,
+  WarrantyDecisionResponse,
+} from '@app/contracts';
+import { isUniqueViolation, queryRows } from '@app/database';
+import { ConflictError, NotFoundError } from '@app/errors';
+import { WarrantyClient } from '@app/service-client';
+import { Item } from './item.entity';
+import { OrderItem } from './order-item.entity';
+
+function orderItemNotFound(orderItemUid: string): NotFoundError {
+  return new NotFoundError(`Order item '${orderItemUid}' not found`);
+}
+
+function toResponse(orderItem: OrderItem): OrderItemResponse {
+  return {
+    orderItemUid: orderItem.orderItemUid,
+    orderUid: orderItem.orderUid,
+    model: orderItem.item.model,
+    size: orderItem.item.size,
+  };
+}
+
+@Injectable()
+export class StockService {
+  constructor(
+    @InjectRepository(Item) private readonly items: Repository<Item>,
+    @InjectRepository(OrderItem) private readonly orderItems: Repository<OrderItem>,
+    private readonly warranty: WarrantyClient,
+  ) {}
+
+  /**
+   * Takes one unit for an order in a single statement: the conditional decrement and the
+   * order item are written together or not at all, so parallel takes can never oversell.
+   * Idempotent per order: a retry for the same order returns the unit it already has.
+   */
+  async take(request: TakeItemRequest): Promise<OrderItemResponse> {
+    const existing = await this.findByOrder(request);
+    if (existing) return existing;
+    try {
+      const taken = await queryRows<{ order_item_uid: string }>(
+        this.items.manager,
+        `WITH taken AS (
+           UPDATE items SET available_count = available_count - 1
+           WHERE model = $1 AND size = $2 AND available_count > 0
+           RETURNING id
+         )
+         INSERT INTO order_item (order_item_uid, order_uid, item_id)
+         SELECT $3, $4, taken.id FROM taken
+         RETURNING order_item_uid`,
+        [request.model, request.size, randomUUID(), request.orderUid],
+      );
+      if (taken.length === 0) throw await this.whyNotTaken(request.model, request.size);
+      return {
+        orderItemUid: taken[0].order_item_uid,
+        orderUid: request.orderUid,
+        model: request.model,
+        size: request.size,
+      };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // A parallel request for the same order won the race: answer with its unit.
+      const winner = await this.findByOrder(request);
+      if (!winner) throw error;
+      return winner;
+    }
+  }
+
+  async find(orderItemUid: string): Promise<OrderItemResponse> {
+    const orderItem = await this.orderItems.findOne({ where: { orderItemUid }, relations: { item: true } });
+    if (!orderItem) throw orderItemNotFound(orderItemUid);
+    return toResponse(orderItem);
+  }
+
+  /** Asks warranty for a decision, telling it how many units of the item are available now. */
+  async claimWarranty(orderItemUid: string, claim: ClaimRequest): Promise<WarrantyDecisionResponse> {
+    const orderItem = await this.orderItems.findOne({ where: { orderItemUid }, relations: { item: true } });
+    if (!orderItem) throw orderItemNotFound(orderItemUid);
+    return this.warranty.claim(orderItemUid, {
+      reason: claim.reason,
+      availableCount: orderItem.item.availableCount,
+    });
+  }
+
+  /** Returns the unit to stock exactly once: the cancel flag and the increment go together. */
+  async returnItem(orderItemUid: string): Promise<void> {
+    const returned = await queryRows<{ id: number }>(
+      this.items.manager,
+      `WITH canceled AS (
+         UPDATE order_item SET canceled = TRUE
+         WHERE order_item_uid = $1 AND NOT canceled
+         RETURNING item_id
+       )
+       UPDATE items SET available_count = available_count + 1
+       FROM canceled WHERE items.id = canceled.item_id
+       RETURNING items.id`,
+      [orderItemUid],
+    );
+    if (returned.length > 0) return;
+    if (!(await this.orderItems.existsBy({ orderItemUid }))) throw orderItemNotFound(orderItemUid);
+  }
+
+  async catalogue(): Promise<CatalogueItemResponse[]> {
+    const items = await this.items.find({ order: { id: 'ASC' } });
+    return items.map(({ model, size, availableCount }) => ({ model, size, availableCount }));
+  }
+
+  private async findByOrder(request: TakeItemRequest): Promise<OrderItemResponse | undefined> {
+    const orderItem = await this.orderItems.findOne({
+      where: { orderUid: request.orderUid },
+      relations: { item: true },
+    });
+    if (!orderItem) return undefined;
+    if (orderItem.item.model !== request.model || orderItem.item.size !== request.size) {
+      throw new ConflictError(`Order '${request.orderUid}' already has an item of another model or size`);
+    }
+    return toResponse(orderItem);
+  }
+
+  private async whyNotTaken(model: string, size: Size): Promise<Error> {
+    const item = await this.items.findOneBy({ model, size });
+    return item
+      ? new ConflictError(`No '${model}' of size ${size} left in the warehouse`)
+      : new NotFoundError(`Item '${model}' of size ${size} not found`);
+  }
+}

@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { BaseServiceConfig, loadConfig } from '@app/config';
+import { dataSourceOptions, queryRows, ServiceSchema } from '@app/database';
+import { orderSchema } from '../../apps/order/src/database/schema';
+import { OrderConfig } from '../../apps/order/src/order.config';
+import { storeSchema } from '../../apps/store/src/database/schema';
+import { StoreConfig } from '../../apps/store/src/store.config';
+import { warehouseSchema } from '../../apps/warehouse/src/database/schema';
+import { WarehouseConfig } from '../../apps/warehouse/src/warehouse.config';
+import { warrantySchema } from '../../apps/warranty/src/database/schema';
+import { WarrantyConfig } from '../../apps/warranty/src/warranty.config';
+
+/**
+ * One set of migrations serves both engines: each service's schema is created and seeded on the
+ * embedded PGlite and (when TEST_DATABASE_URL names a server) on the real PostgreSQL, and running
+ * the migrations a second time changes nothing.
+ */
+const adminUrl = process.env.TEST_DATABASE_URL;
+
+interface ServiceCase {
+  name: string;
+  config: new () => BaseServiceConfig;
+  schema: ServiceSchema;
+  tables: string[];
+  seedCounts: Record<string, number>;
+}
+
+const services: ServiceCase[] = [
+  { name: 'store', config: StoreConfig, schema: storeSchema, tables: ['users'], seedCounts: { users: 1 } },
+  { name: 'order', config: OrderConfig, schema: orderSchema, tables: ['orders'], seedCounts: { orders: 0 } },
+  {
+    name: 'warehouse',
+    config: WarehouseConfig,
+    schema: warehouseSchema,
+    tables: ['items', 'order_item'],
+    seedCounts: { items: 3, order_item: 0 },
+  },
+  {
+    name: 'warranty',
+    config: WarrantyConfig,
+    schema: warrantySchema,
+    tables: ['warranty'],
+    seedCounts: { warranty: 0 },
+  },
+];
+
+async function count(dataSource: DataSource, table: string): Promise<number> {
+  const [row] = await queryRows<{ count: string | number }>(
+    dataSource.manager,
+    `SELECT count(*) AS count FROM ${table}`,
+  );
+  return Number(row.count);
+}
+
+async function migrateTwice(options: ReturnType<typeof dataSourceOptions>, service: ServiceCase) {
+  const first = new DataSource(options);
+  await first.initialize();
+  const applied = await first.query<{ name: string }[]>('SELECT name FROM migrations ORDER BY id');
+  expect(applied.map((m) => m.name)).toHaveLength(service.schema.migrations.length as number);
+  for (const table of service.tables) {
+    expect(await count(first, table)).toBe(service.seedCounts[table]);
+  }
+  await first.destroy();
+
+  const second = new DataSource(options);
+  await second.initialize();
+  expect(await second.runMigrations()).toEqual([]);
+  for (const table of service.tables) {
+    expect(await count(second, table)).toBe(service.seedCounts[table]);
+  }
+  return second;
+}
+
+describe('migrations on embedded PGlite', () => {
+  const originalCwd = process.cwd();
+  let workDir: string;
+
+  beforeAll(() => {
+    workDir = mkdtempSync(join(tmpdir(), 'migrations-'));
+    process.chdir(workDir);
+  });
+
+  afterAll(() => {
+    process.chdir(originalCwd);
+    rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it.each(services)('creates and seeds the $name schema idempotently on disk', async (service) => {
+    const config = loadConfig(service.config, {});
+    const dataSource = await migrateTwice(dataSourceOptions(config, service.schema), service);
+    await dataSource.destroy();
+  });
+
+  it('takes stock with a conditional UPDATE … RETURNING inside a CTE', async () => {
+    const config = loadConfig(WarehouseConfig, {});
+    const dataSource = new DataSource(dataSourceOptions(config, warehouseSchema));
+    await dataSource.initialize();
+    await dataSource.query(`UPDATE items SET available_count = 1 WHERE model = 'Lego 8070'`);
+    const take = () =>
+      queryRows<{ id: number }>(
+        dataSource.manager,
+        `UPDATE items SET available_count = available_count - 1
+         WHERE model = 'Lego 8070' AND available_count > 0 RETURNING id`,
+      );
+    expect(await take()).toHaveLength(1);
+    expect(await take()).toHaveLength(0);
+    await dataSource.destroy();
+  });
+});
+
+(adminUrl ? describe : describe.skip)('migrations on the real PostgreSQL', () => {
+  const databaseName = `it_migrations_${process.pid}_${Date.now()}`;
+  let admin: Client;
+
+  beforeAll(async () => {
+    admin = new Client({ connectionString: adminUrl });
+    await admin.connect();
+  });
+
+  afterAll(async () => {
+    await admin.end();
+  });
+
+  it.each(services)('creates and seeds the $name schema idempotently', async (service) => {
+    const name = `${databaseName}_${service.name}`;
+    await admin.query(`CREATE DATABASE "${name}"`);
+    try {
+      const url = new URL(adminUrl as string);
+      url.pathname = `/${name}`;
+      const config = loadConfig(service.config, { DATABASE_URL: url.toString() });
+      expect(config.databaseName).toBe(name);
+      const dataSource = await migrateTwice(dataSourceOptions(config, service.schema), service);
+      await dataSource.destroy();
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  });
+});
