@@ -16,6 +16,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/apps', '<rootDir>/libs'],
       testRegex: '\\.spec\\.ts$',
+      setupFiles: ['<rootDir>/test/setup/quiet-logger.ts'],
       moduleFileExtensions: ['ts', 'js', 'json'],
       moduleNameMapper,
       transform,

@@ -1,5 +1,11 @@
 import { HttpStatus } from '@nestjs/common';
-import { ErrorCode } from './domain.exception';
+import {
+  BadRequestError,
+  ConflictError,
+  DomainException,
+  ErrorCode,
+  NotFoundError,
+} from './domain.exception';
 
 export function httpStatusOf(code: ErrorCode): HttpStatus {
   switch (code) {
@@ -16,15 +22,15 @@ export function httpStatusOf(code: ErrorCode): HttpStatus {
   }
 }
 
-/** The reverse mapping, for errors a callee answered with. */
-export function errorCodeOf(status: number): ErrorCode | undefined {
+/** The reverse mapping, for an error a callee answered with; undefined for unmapped statuses. */
+export function domainErrorFromStatus(status: number, message: string): DomainException | undefined {
   switch (status) {
     case 400:
-      return ErrorCode.BAD_REQUEST;
+      return new BadRequestError(message);
     case 404:
-      return ErrorCode.NOT_FOUND;
+      return new NotFoundError(message);
     case 409:
-      return ErrorCode.CONFLICT;
+      return new ConflictError(message);
     default:
       return undefined;
   }

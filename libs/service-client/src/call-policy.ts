@@ -1,14 +1,45 @@
-import { IPolicy, TimeoutStrategy, timeout } from 'cockatiel';
+import {
+  CircuitBreakerPolicy,
+  ConsecutiveBreaker,
+  IPolicy,
+  TimeoutStrategy,
+  circuitBreaker,
+  handleWhen,
+  timeout,
+  wrap,
+} from 'cockatiel';
+import { DomainException } from '@app/errors';
 
 export interface CallPolicyOptions {
   timeoutMs: number;
+  /** Consecutive failures that open the breaker. */
+  breakerThreshold: number;
+  /** How long the breaker stays open before one trial call is let through. */
+  halfOpenAfterMs: number;
+}
+
+export interface CallPolicy {
+  policy: IPolicy;
+  breaker: CircuitBreakerPolicy;
 }
 
 /**
- * The resilience policy every call to one downstream service goes through. Built once per
- * target service, so that per-service state (later: its circuit breaker) is shared by all calls.
- * Aggressive: the call is abandoned at the deadline and its request aborted.
+ * Only unavailability is a fault: refused connections, time-outs and 5xx. A 4xx of the callee,
+ * or its "<Other> Service unavailable", is an answer from a working service (a DomainException).
  */
-export function createCallPolicy({ timeoutMs }: CallPolicyOptions): IPolicy {
-  return timeout(timeoutMs, TimeoutStrategy.Aggressive);
+export function isUnavailability(error: Error): boolean {
+  return !(error instanceof DomainException);
+}
+
+/**
+ * The resilience policy every call to one downstream service goes through, built once per target
+ * service so that all calls to it share one breaker: breaker(timeout(call)). A time-out counts
+ * as a failure of the breaker; while the breaker is open calls fail at once.
+ */
+export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
+  const breaker = circuitBreaker(handleWhen(isUnavailability), {
+    halfOpenAfter: options.halfOpenAfterMs,
+    breaker: new ConsecutiveBreaker(options.breakerThreshold),
+  });
+  return { breaker, policy: wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive)) };
 }

@@ -15,7 +15,7 @@ export interface DownstreamTarget {
 
 /**
  * Registers one typed client per downstream service a service calls, each with its own
- * connection pool and resilience policy.
+ * connection pool, time-out and circuit breaker (in memory, per target service).
  */
 @Module({})
 export class ServiceClientModule {
@@ -28,7 +28,11 @@ export class ServiceClientModule {
           new ServiceClient({
             serviceName: client.serviceName,
             baseUrl,
-            policy: createCallPolicy({ timeoutMs: config.HTTP_TIMEOUT_MS }),
+            callPolicy: createCallPolicy({
+              timeoutMs: config.HTTP_TIMEOUT_MS,
+              breakerThreshold: config.BREAKER_THRESHOLD,
+              halfOpenAfterMs: config.BREAKER_HALF_OPEN_AFTER_MS,
+            }),
           }),
         ),
     }));

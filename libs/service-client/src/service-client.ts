@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { IPolicy, TaskCancelledError } from 'cockatiel';
+import { BrokenCircuitError, CircuitState, TaskCancelledError } from 'cockatiel';
 import { Pool } from 'undici';
-import { DomainException, errorCodeOf, ServiceUnavailableError } from '@app/errors';
+import { DomainException, domainErrorFromStatus, ServiceUnavailableError } from '@app/errors';
+import { CallPolicy } from './call-policy';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -9,7 +10,11 @@ export interface ServiceClientOptions {
   /** As in "<serviceName> Service unavailable". */
   serviceName: string;
   baseUrl: string;
-  policy: IPolicy;
+  callPolicy: CallPolicy;
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>;
 }
 
 /** The callee answered 5xx: it is there but cannot serve, which counts as unavailable. */
@@ -20,11 +25,14 @@ export class DownstreamServerError extends Error {
   }
 }
 
+const UNAVAILABLE_MESSAGE = /^(.+) Service unavailable$/;
+
 /**
  * JSON over HTTP to one downstream service, through one keep-alive connection pool and one
- * resilience policy. Outcomes are mapped to the contract: the callee's 400/404/409 become the
- * same domain errors with the callee's message; refused connections, time-outs and 5xx become
- * "<Service> Service unavailable" (503).
+ * resilience policy (circuit breaker + time-out). Outcomes are mapped to the contract: the
+ * callee's 400/404/409 become the same domain errors with the callee's message, and its
+ * "<Other> Service unavailable" passes through as such; refused connections, time-outs, other
+ * 5xx and an open breaker become "<Service> Service unavailable" (503) at once: the fallback.
  */
 export class ServiceClient {
   private readonly logger: Logger;
@@ -33,30 +41,47 @@ export class ServiceClient {
   constructor(private readonly options: ServiceClientOptions) {
     this.logger = new Logger(`${options.serviceName}Client`);
     this.pool = new Pool(options.baseUrl, { keepAliveTimeout: 10_000, connections: 64 });
+    const { breaker } = options.callPolicy;
+    breaker.onBreak(() => this.logger.warn(`${options.serviceName} circuit breaker opened`));
+    breaker.onHalfOpen(() => this.logger.log(`${options.serviceName} circuit breaker half-open: trial call`));
+    breaker.onReset(() => this.logger.log(`${options.serviceName} circuit breaker closed`));
   }
 
-  get<T>(path: string): Promise<T> {
-    return this.request<T>('GET', path);
+  get circuitState(): CircuitState {
+    return this.options.callPolicy.breaker.state;
   }
 
-  post<T>(path: string, body?: object): Promise<T> {
-    return this.request<T>('POST', path, body);
+  get<T>(path: string, options?: RequestOptions): Promise<T> {
+    return this.request<T>('GET', path, undefined, options);
   }
 
-  delete(path: string): Promise<void> {
-    return this.request<void>('DELETE', path);
+  post<T>(path: string, body?: object, options?: RequestOptions): Promise<T> {
+    return this.request<T>('POST', path, body, options);
+  }
+
+  delete(path: string, options?: RequestOptions): Promise<void> {
+    return this.request<void>('DELETE', path, undefined, options);
   }
 
   async close(): Promise<void> {
     await this.pool.close();
   }
 
-  private async request<T>(method: HttpMethod, path: string, body?: object): Promise<T> {
+  private async request<T>(
+    method: HttpMethod,
+    path: string,
+    body: object | undefined,
+    options: RequestOptions = {},
+  ): Promise<T> {
     try {
-      return await this.options.policy.execute(({ signal }) => this.send<T>(method, path, body, signal));
+      return await this.options.callPolicy.policy.execute(({ signal }) =>
+        this.send<T>(method, path, body, options.headers ?? {}, signal),
+      );
     } catch (error) {
       if (error instanceof DomainException) throw error;
-      this.logger.warn(`${method} ${path} failed: ${describe(error)}`);
+      if (!(error instanceof BrokenCircuitError)) {
+        this.logger.warn(`${method} ${path} failed: ${describe(error)}`);
+      }
       throw new ServiceUnavailableError(this.options.serviceName);
     }
   }
@@ -65,28 +90,37 @@ export class ServiceClient {
     method: HttpMethod,
     path: string,
     body: object | undefined,
+    headers: Record<string, string>,
     signal: AbortSignal,
   ): Promise<T> {
     const response = await this.pool.request({
       method,
       path,
       signal,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.body.text();
+    const dependency = response.statusCode === 503 ? this.unavailableDependency(text) : undefined;
+    if (dependency) throw new ServiceUnavailableError(dependency);
     if (response.statusCode >= 500) throw new DownstreamServerError(response.statusCode);
     if (response.statusCode >= 400) throw this.clientError(response.statusCode, text);
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
+  /** The callee is up but a service behind it is not: its answer names that other service. */
+  private unavailableDependency(text: string): string | undefined {
+    const name = UNAVAILABLE_MESSAGE.exec(messageOf(text) ?? '')?.[1];
+    return name !== undefined && name !== this.options.serviceName ? name : undefined;
+  }
+
   /** A 4xx of the callee is an answer, not a fault: pass its status and message on. */
   private clientError(status: number, text: string): Error {
     const message = messageOf(text) ?? `${this.options.serviceName} Service answered ${status}`;
-    const code = errorCodeOf(status);
-    return code
-      ? new DomainException(code, message)
-      : new Error(`${this.options.serviceName} Service answered ${status}: ${message}`);
+    return (
+      domainErrorFromStatus(status, message) ??
+      new Error(`${this.options.serviceName} Service answered ${status}: ${message}`)
+    );
   }
 }
 

@@ -1,9 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { OrderResponse } from '@app/contracts';
+import { NotFoundError, ServiceUnavailableError } from '@app/errors';
 import { OrderClient, WarehouseClient, WarrantyClient } from '@app/service-client';
 import { OrderView } from './dto/order-view.dto';
 
-/** Reads #1 and #2: the order from order service, enriched from warehouse and warranty. */
+/**
+ * A degraded read: an unavailable service (or one that has no record of the item) leaves its
+ * fields null instead of failing the whole view of an order that exists.
+ */
+async function orNull<T>(call: Promise<T>): Promise<T | null> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof ServiceUnavailableError || error instanceof NotFoundError) return null;
+    throw error;
+  }
+}
+
+/**
+ * Reads #1 and #2: the order from order service (required: without it the answer is 503),
+ * enriched from warehouse and warranty when they are available.
+ */
 @Injectable()
 export class OrderViewsService {
   constructor(
@@ -24,17 +41,17 @@ export class OrderViewsService {
   /** The warehouse and warranty look-ups of one order are independent: run them together. */
   private async toView(order: OrderResponse): Promise<OrderView> {
     const [item, warranty] = await Promise.all([
-      this.warehouse.findOrderItem(order.itemUid),
-      this.warranty.find(order.itemUid),
+      orNull(this.warehouse.findOrderItem(order.itemUid)),
+      orNull(this.warranty.find(order.itemUid)),
     ]);
     return {
       orderUid: order.orderUid,
       date: order.orderDate,
       status: order.status,
-      model: item.model,
-      size: item.size,
-      warrantyDate: warranty.warrantyDate,
-      warrantyStatus: warranty.status,
+      model: item?.model ?? null,
+      size: item?.size ?? null,
+      warrantyDate: warranty?.warrantyDate ?? null,
+      warrantyStatus: warranty?.status ?? null,
     };
   }
 }
