@@ -31,7 +31,13 @@ interface ServiceCase {
 
 const services: ServiceCase[] = [
   { name: 'store', config: StoreConfig, schema: storeSchema, tables: ['users'], seedCounts: { users: 1 } },
-  { name: 'order', config: OrderConfig, schema: orderSchema, tables: ['orders'], seedCounts: { orders: 0 } },
+  {
+    name: 'order',
+    config: OrderConfig,
+    schema: orderSchema,
+    tables: ['orders', 'order_saga'],
+    seedCounts: { orders: 0, order_saga: 0 },
+  },
   {
     name: 'warehouse',
     config: WarehouseConfig,

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ParseUuidPipe } from '@app/bootstrap';
+import { ApiIdempotencyKey, IdempotencyKey, ParseUuidPipe } from '@app/bootstrap';
 import {
   ClaimRequest,
   ItemSelection,
@@ -51,12 +51,14 @@ export class OrdersController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: "Claim the warranty of the order's item, through warehouse" })
   @ApiOkResponse({ type: WarrantyDecisionResponse })
+  @ApiIdempotencyKey()
   @ApiErrors(400, 404, 503)
   claimWarranty(
     @Param('orderUid', ParseUuidPipe) orderUid: string,
     @Body() claim: ClaimRequest,
+    @IdempotencyKey() idempotencyKey: string | undefined,
   ): Promise<WarrantyDecisionResponse> {
-    return this.orders.claimWarranty(orderUid, claim);
+    return this.orders.claimWarranty(orderUid, claim, idempotencyKey);
   }
 
   @Delete(':orderUid')

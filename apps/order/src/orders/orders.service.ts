@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -7,11 +6,12 @@ import {
   ItemSelection,
   OrderCreatedResponse,
   OrderResponse,
-  OrderStatus,
   WarrantyDecisionResponse,
 } from '@app/contracts';
 import { NotFoundError } from '@app/errors';
-import { WarehouseClient, WarrantyClient } from '@app/service-client';
+import { WarehouseClient } from '@app/service-client';
+import { PurchaseSaga } from '../sagas/purchase.saga';
+import { RefundSaga } from '../sagas/refund.saga';
 import { assertCancelable } from './order-state';
 import { Order } from './order.entity';
 
@@ -33,22 +33,16 @@ export class OrdersService {
   constructor(
     @InjectRepository(Order) private readonly orders: Repository<Order>,
     private readonly warehouse: WarehouseClient,
-    private readonly warranty: WarrantyClient,
+    private readonly purchases: PurchaseSaga,
+    private readonly refunds: RefundSaga,
   ) {}
 
-  /** Takes the item from warehouse, starts its warranty, and stores the order as PAID. */
-  async place(userUid: string, selection: ItemSelection): Promise<OrderCreatedResponse> {
-    const orderUid = randomUUID();
-    const item = await this.warehouse.takeItem({ orderUid, ...selection });
-    await this.warranty.start(item.orderItemUid);
-    await this.orders.insert({
-      orderUid,
-      userUid,
-      itemUid: item.orderItemUid,
-      orderDate: new Date(),
-      status: OrderStatus.PAID,
-    });
-    return { orderUid };
+  /**
+   * Takes the item from warehouse, starts its warranty, and stores the order as PAID — all or
+   * nothing (a saga, see ../sagas/purchase.saga.ts).
+   */
+  place(userUid: string, selection: ItemSelection): Promise<OrderCreatedResponse> {
+    return this.purchases.run(userUid, selection);
   }
 
   async findOfUser(userUid: string, orderUid: string): Promise<OrderResponse> {
@@ -62,18 +56,24 @@ export class OrdersService {
     return orders.map(toResponse);
   }
 
-  async claimWarranty(orderUid: string, claim: ClaimRequest): Promise<WarrantyDecisionResponse> {
+  /** Through warehouse; the claim's idempotency key goes along so that a retry gets the first decision. */
+  async claimWarranty(
+    orderUid: string,
+    claim: ClaimRequest,
+    idempotencyKey?: string,
+  ): Promise<WarrantyDecisionResponse> {
     const order = await this.get(orderUid);
-    return this.warehouse.claimWarranty(order.itemUid, claim);
+    return this.warehouse.claimWarranty(order.itemUid, claim, idempotencyKey);
   }
 
-  /** Returns the item to warehouse, closes its warranty, and marks the order CANCELED. */
+  /**
+   * Returns the item to warehouse, closes its warranty, and marks the order CANCELED — all or
+   * nothing (a saga, see ../sagas/refund.saga.ts).
+   */
   async cancel(orderUid: string): Promise<void> {
     const order = await this.get(orderUid);
     assertCancelable(order);
-    await this.warehouse.returnItem(order.itemUid);
-    await this.warranty.close(order.itemUid);
-    await this.orders.update({ id: order.id }, { status: OrderStatus.CANCELED });
+    await this.refunds.run(order);
   }
 
   private async get(orderUid: string): Promise<Order> {

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ParseUuidPipe } from '@app/bootstrap';
+import { ApiIdempotencyKey, IdempotencyKey, ParseUuidPipe } from '@app/bootstrap';
 import {
   CatalogueItemResponse,
   ClaimRequest,
@@ -25,7 +25,9 @@ export class StockController {
 
   @Post()
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Take one unit of an item for an order (idempotent per order)' })
+  @ApiOperation({
+    summary: 'Take one unit of an item for an order (idempotent per order; a returned unit is taken again)',
+  })
   @ApiOkResponse({ type: OrderItemResponse })
   @ApiErrors(400, 404, 409)
   take(@Body() request: TakeItemRequest): Promise<OrderItemResponse> {
@@ -44,12 +46,14 @@ export class StockController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: "Claim the item's warranty; warranty decides with the current stock" })
   @ApiOkResponse({ type: WarrantyDecisionResponse })
+  @ApiIdempotencyKey()
   @ApiErrors(400, 404, 503)
   claimWarranty(
     @Param('orderItemUid', ParseUuidPipe) orderItemUid: string,
     @Body() claim: ClaimRequest,
+    @IdempotencyKey() idempotencyKey: string | undefined,
   ): Promise<WarrantyDecisionResponse> {
-    return this.stock.claimWarranty(orderItemUid, claim);
+    return this.stock.claimWarranty(orderItemUid, claim, idempotencyKey);
   }
 
   @Delete(':orderItemUid')

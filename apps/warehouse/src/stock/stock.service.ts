@@ -10,7 +10,7 @@ import {
   TakeItemRequest,
   WarrantyDecisionResponse,
 } from '@app/contracts';
-import { isUniqueViolation, queryRows } from '@app/database';
+import { isCheckViolation, isUniqueViolation, queryRows } from '@app/database';
 import { ConflictError, NotFoundError } from '@app/errors';
 import { WarrantyClient } from '@app/service-client';
 import { Item } from './item.entity';
@@ -18,6 +18,10 @@ import { OrderItem } from './order-item.entity';
 
 function orderItemNotFound(orderItemUid: string): NotFoundError {
   return new NotFoundError(`Order item '${orderItemUid}' not found`);
+}
+
+function noneLeft(model: string, size: Size): ConflictError {
+  return new ConflictError(`No '${model}' of size ${size} left in the warehouse`);
 }
 
 function toResponse(orderItem: OrderItem): OrderItemResponse {
@@ -40,11 +44,13 @@ export class StockService {
   /**
    * Takes one unit for an order in a single statement: the conditional decrement and the
    * order item are written together or not at all, so parallel takes can never oversell.
-   * Idempotent per order: a retry for the same order returns the unit it already has.
+   * Idempotent per order: a retry for the same order returns the unit it already has, and a
+   * unit that was returned is taken again (the order service's saga uses this to undo a return).
    */
   async take(request: TakeItemRequest): Promise<OrderItemResponse> {
     const existing = await this.findByOrder(request);
-    if (existing) return existing;
+    if (existing?.canceled) return this.retake(existing);
+    if (existing) return toResponse(existing);
     try {
       const taken = await queryRows<{ order_item_uid: string }>(
         this.items.manager,
@@ -70,8 +76,37 @@ export class StockService {
       // A parallel request for the same order won the race: answer with its unit.
       const winner = await this.findByOrder(request);
       if (!winner) throw error;
-      return winner;
+      return toResponse(winner);
     }
+  }
+
+  /**
+   * Takes a returned unit back for its order in one statement: the order item is reopened and
+   * the available count decremented together or not at all. The CHECK (available_count >= 0)
+   * of the items table makes the decrement conditional without a second look at the stock: with
+   * none left the whole statement fails and nothing changes. Safe to repeat: a unit that is
+   * not canceled (any more) is left alone, so a parallel re-take cannot take two units.
+   */
+  private async retake(orderItem: OrderItem): Promise<OrderItemResponse> {
+    try {
+      await queryRows<{ id: number }>(
+        this.items.manager,
+        `WITH reopened AS (
+           UPDATE order_item SET canceled = FALSE
+           WHERE order_item_uid = $1 AND canceled
+           RETURNING item_id
+         )
+         UPDATE items SET available_count = available_count - 1
+         FROM reopened WHERE items.id = reopened.item_id
+         RETURNING items.id`,
+        [orderItem.orderItemUid],
+      );
+    } catch (error) {
+      if (isCheckViolation(error)) throw noneLeft(orderItem.item.model, orderItem.item.size);
+      throw error;
+    }
+    // Re-taken now, or by a parallel request just before: either way the unit is the order's.
+    return toResponse(orderItem);
   }
 
   async find(orderItemUid: string): Promise<OrderItemResponse> {
@@ -80,14 +115,22 @@ export class StockService {
     return toResponse(orderItem);
   }
 
-  /** Asks warranty for a decision, telling it how many units of the item are available now. */
-  async claimWarranty(orderItemUid: string, claim: ClaimRequest): Promise<WarrantyDecisionResponse> {
+  /**
+   * Asks warranty for a decision, telling it how many units of the item are available now; the
+   * claim's idempotency key goes along, so that a repeated claim gets the first decision.
+   */
+  async claimWarranty(
+    orderItemUid: string,
+    claim: ClaimRequest,
+    idempotencyKey?: string,
+  ): Promise<WarrantyDecisionResponse> {
     const orderItem = await this.orderItems.findOne({ where: { orderItemUid }, relations: { item: true } });
     if (!orderItem) throw orderItemNotFound(orderItemUid);
-    return this.warranty.claim(orderItemUid, {
-      reason: claim.reason,
-      availableCount: orderItem.item.availableCount,
-    });
+    return this.warranty.claim(
+      orderItemUid,
+      { reason: claim.reason, availableCount: orderItem.item.availableCount },
+      idempotencyKey,
+    );
   }
 
   /** Returns the unit to stock exactly once: the cancel flag and the increment go together. */
@@ -113,7 +156,7 @@ export class StockService {
     return items.map(({ model, size, availableCount }) => ({ model, size, availableCount }));
   }
 
-  private async findByOrder(request: TakeItemRequest): Promise<OrderItemResponse | undefined> {
+  private async findByOrder(request: TakeItemRequest): Promise<OrderItem | undefined> {
     const orderItem = await this.orderItems.findOne({
       where: { orderUid: request.orderUid },
       relations: { item: true },
@@ -122,13 +165,11 @@ export class StockService {
     if (orderItem.item.model !== request.model || orderItem.item.size !== request.size) {
       throw new ConflictError(`Order '${request.orderUid}' already has an item of another model or size`);
     }
-    return toResponse(orderItem);
+    return orderItem;
   }
 
   private async whyNotTaken(model: string, size: Size): Promise<Error> {
     const item = await this.items.findOneBy({ model, size });
-    return item
-      ? new ConflictError(`No '${model}' of size ${size} left in the warehouse`)
-      : new NotFoundError(`Item '${model}' of size ${size} not found`);
+    return item ? noneLeft(model, size) : new NotFoundError(`Item '${model}' of size ${size} not found`);
   }
 }

@@ -6,6 +6,7 @@ import {
   WarrantyDecisionResponse,
 } from '@app/contracts';
 import { DownstreamClient } from '../downstream-client';
+import { withIdempotencyKey } from '../idempotency';
 
 const BASE = '/api/v1/orders';
 
@@ -24,8 +25,13 @@ export class OrderClient extends DownstreamClient {
     return this.http.get(`${BASE}/${userUid}`);
   }
 
-  claimWarranty(orderUid: string, claim: ClaimRequest): Promise<WarrantyDecisionResponse> {
-    return this.http.post(`${BASE}/${orderUid}/warranty`, claim);
+  /** With an idempotency key, a repeated claim answers the first decision instead of deciding again. */
+  claimWarranty(
+    orderUid: string,
+    claim: ClaimRequest,
+    idempotencyKey?: string,
+  ): Promise<WarrantyDecisionResponse> {
+    return this.http.post(`${BASE}/${orderUid}/warranty`, claim, withIdempotencyKey(idempotencyKey));
   }
 
   cancel(orderUid: string): Promise<void> {

@@ -6,6 +6,7 @@ import {
   WarrantyDecisionResponse,
 } from '@app/contracts';
 import { DownstreamClient } from '../downstream-client';
+import { withIdempotencyKey } from '../idempotency';
 
 const BASE = '/api/v1/warehouse';
 
@@ -20,8 +21,13 @@ export class WarehouseClient extends DownstreamClient {
     return this.http.get(`${BASE}/${orderItemUid}`);
   }
 
-  claimWarranty(orderItemUid: string, claim: ClaimRequest): Promise<WarrantyDecisionResponse> {
-    return this.http.post(`${BASE}/${orderItemUid}/warranty`, claim);
+  /** With an idempotency key, a repeated claim answers the first decision instead of deciding again. */
+  claimWarranty(
+    orderItemUid: string,
+    claim: ClaimRequest,
+    idempotencyKey?: string,
+  ): Promise<WarrantyDecisionResponse> {
+    return this.http.post(`${BASE}/${orderItemUid}/warranty`, claim, withIdempotencyKey(idempotencyKey));
   }
 
   returnItem(orderItemUid: string): Promise<void> {

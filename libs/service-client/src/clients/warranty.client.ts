@@ -1,5 +1,6 @@
 import { WarrantyClaimRequest, WarrantyDecisionResponse, WarrantyResponse } from '@app/contracts';
 import { DownstreamClient } from '../downstream-client';
+import { withIdempotencyKey } from '../idempotency';
 
 const BASE = '/api/v1/warranty';
 
@@ -14,8 +15,13 @@ export class WarrantyClient extends DownstreamClient {
     return this.http.get(`${BASE}/${itemUid}`);
   }
 
-  claim(itemUid: string, claim: WarrantyClaimRequest): Promise<WarrantyDecisionResponse> {
-    return this.http.post(`${BASE}/${itemUid}/warranty`, claim);
+  /** With an idempotency key, a repeated claim answers the first decision instead of deciding again. */
+  claim(
+    itemUid: string,
+    claim: WarrantyClaimRequest,
+    idempotencyKey?: string,
+  ): Promise<WarrantyDecisionResponse> {
+    return this.http.post(`${BASE}/${itemUid}/warranty`, claim, withIdempotencyKey(idempotencyKey));
   }
 
   close(itemUid: string): Promise<void> {

@@ -1,0 +1,185 @@
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '@app/errors';
+import { SagaKind, SagaState } from './order-saga.entity';
+import { PurchaseSaga } from './purchase.saga';
+import { SagaCompensator } from './saga-compensator';
+import { SagaTakenOverError } from './saga-journal';
+import {
+  CallLog,
+  ITEM_UID,
+  makeSaga,
+  SELECTION,
+  StubJournal,
+  StubWarehouse,
+  StubWarranty,
+  USER_UID,
+} from './saga-test-doubles';
+
+const warehouseDown = () => new ServiceUnavailableError('Warehouse');
+const warrantyDown = () => new ServiceUnavailableError('Warranty');
+
+describe(PurchaseSaga.name, () => {
+  let log: CallLog;
+  let journal: StubJournal;
+  let compensator: SagaCompensator;
+  let retries: number[];
+  let sut: PurchaseSaga;
+
+  beforeEach(() => {
+    log = new CallLog();
+    journal = new StubJournal(log);
+    compensator = new SagaCompensator(journal);
+    retries = [];
+    compensator.onRetryScheduled((delayMs) => retries.push(delayMs));
+    sut = new PurchaseSaga(journal, compensator, new StubWarehouse(log), new StubWarranty(log));
+  });
+
+  it('takes the item, starts its warranty, then stores the order as the saga completes', async () => {
+    const result = await sut.run(USER_UID, SELECTION);
+
+    expect(result).toEqual({ orderUid: journal.saga?.orderUid });
+    expect(log.calls).toEqual([
+      'journal.start',
+      'warehouse.take',
+      'journal.progress item',
+      'warranty.start item',
+      'journal.complete',
+    ]);
+    expect(journal.state).toBe(SagaState.COMPLETED);
+  });
+
+  it.each([
+    ['409 none left', new ConflictError("No 'Lego 8070' of size M left in the warehouse")],
+    ['404 unknown item', new NotFoundError("Item 'Lego 8070' of size M not found")],
+  ])('passes warehouse %s through unchanged, with nothing to compensate', async (_case, answer) => {
+    log.failNext('warehouse.take', answer);
+
+    await expect(sut.run(USER_UID, SELECTION)).rejects.toBe(answer);
+
+    expect(log.calls).toEqual(['journal.start', 'warehouse.take', 'journal.rolledBack']);
+    expect(journal.state).toBe(SagaState.ROLLED_BACK);
+  });
+
+  it('with warranty down: closes the warranty and returns the item before failing, and retries the close later', async () => {
+    const failure = warrantyDown();
+    log.failNext('warranty.start item', failure);
+    log.failNext('warranty.close item', warrantyDown());
+
+    await expect(sut.run(USER_UID, SELECTION)).rejects.toBe(failure);
+
+    expect(log.calls).toEqual([
+      'journal.start',
+      'warehouse.take',
+      'journal.progress item',
+      'warranty.start item',
+      'journal.compensating',
+      'warranty.close item', // fails: warranty is down ...
+      'warehouse.return item', // ... yet the stock is restored at once
+      'journal.retryIn 1000',
+    ]);
+    expect(journal.state).toBe(SagaState.COMPENSATING);
+    expect(retries).toEqual([1000]);
+  });
+
+  it('rolls back completely when the warranty start timed out but warranty answers the close', async () => {
+    log.failNext('warranty.start item', warrantyDown());
+
+    await expect(sut.run(USER_UID, SELECTION)).rejects.toThrow('Warranty Service unavailable');
+
+    expect(log.calls.slice(4)).toEqual([
+      'journal.compensating',
+      'warranty.close item',
+      'warehouse.return item',
+      'journal.rolledBack',
+    ]);
+    expect(journal.state).toBe(SagaState.ROLLED_BACK);
+  });
+
+  it('with warehouse unavailable at the take: learns whether a unit was taken by repeating the take, and returns it', async () => {
+    const failure = warehouseDown();
+    log.failNext('warehouse.take', failure);
+
+    await expect(sut.run(USER_UID, SELECTION)).rejects.toBe(failure);
+
+    expect(log.calls).toEqual([
+      'journal.start',
+      'warehouse.take', // timed out: it may have taken a unit
+      'journal.compensating',
+      'warehouse.take', // idempotent per order: the unit it took, if any
+      'journal.item',
+      'warranty.close item',
+      'warehouse.return item',
+      'journal.rolledBack',
+    ]);
+    expect(journal.saga?.itemUid).toBe(ITEM_UID);
+  });
+
+  it('with warehouse still down for the compensation: leaves the saga COMPENSATING for a retry', async () => {
+    log.failNext('warehouse.take', warehouseDown(), warehouseDown());
+
+    await expect(sut.run(USER_UID, SELECTION)).rejects.toThrow('Warehouse Service unavailable');
+
+    expect(log.calls.slice(2)).toEqual(['journal.compensating', 'warehouse.take', 'journal.retryIn 1000']);
+    expect(journal.state).toBe(SagaState.COMPENSATING);
+  });
+
+  it('compensates when the order cannot be stored, and fails with that error', async () => {
+    const failure = new Error('database gone');
+    log.failNext('journal.complete', failure);
+
+    await expect(sut.run(USER_UID, SELECTION)).rejects.toBe(failure);
+
+    expect(log.calls.slice(4)).toEqual([
+      'journal.complete',
+      'journal.compensating',
+      'warranty.close item',
+      'warehouse.return item',
+      'journal.rolledBack',
+    ]);
+  });
+
+  it('leaves a saga the worker has taken over to the worker', async () => {
+    journal.recordProgress = async () => {
+      await log.call('journal.progress item', undefined);
+      if (journal.saga) journal.saga.state = SagaState.COMPENSATING; // the worker found it stale
+      throw new SagaTakenOverError();
+    };
+
+    await expect(sut.run(USER_UID, SELECTION)).rejects.toThrow('Order Service unavailable');
+
+    expect(log.calls).toEqual([
+      'journal.start',
+      'warehouse.take',
+      'journal.progress item',
+      'journal.compensating',
+    ]);
+  });
+
+  describe('compensate (the worker, after a crash)', () => {
+    it('of a saga that died before the take: a take that finds nothing to take means nothing to undo', async () => {
+      log.failNext('warehouse.take', new ConflictError('none left'));
+
+      await sut.compensate(makeSaga(SagaKind.PURCHASE, { state: SagaState.COMPENSATING }));
+
+      expect(log.calls).toEqual(['warehouse.take']);
+    });
+
+    it('of a saga that died after the warranty start: counts a 404 of the close as done', async () => {
+      log.failNext('warranty.close item', new NotFoundError('Warranty not found'));
+
+      await sut.compensate(makeSaga(SagaKind.PURCHASE, { state: SagaState.COMPENSATING, itemUid: ITEM_UID }));
+
+      expect(log.calls).toEqual(['warranty.close item', 'warehouse.return item']);
+    });
+
+    it('fails when a step cannot run now, after trying the others', async () => {
+      const failure = warehouseDown();
+      log.failNext('warehouse.return item', failure);
+
+      await expect(
+        sut.compensate(makeSaga(SagaKind.PURCHASE, { state: SagaState.COMPENSATING, itemUid: ITEM_UID })),
+      ).rejects.toBe(failure);
+
+      expect(log.calls).toEqual(['warranty.close item', 'warehouse.return item']);
+    });
+  });
+});

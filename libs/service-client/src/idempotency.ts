@@ -1,0 +1,9 @@
+import type { RequestOptions } from './service-client';
+
+/**
+ * The options that send a claim's idempotency key to the callee as the `Idempotency-Key`
+ * header; none when there is no key (the request then behaves as without the header).
+ */
+export function withIdempotencyKey(key: string | undefined): RequestOptions | undefined {
+  return key === undefined ? undefined : { headers: { 'idempotency-key': key } };
+}
