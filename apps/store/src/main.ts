@@ -1,5 +1,6 @@
 import { bootstrapService, runService } from '@app/bootstrap';
 import { loadConfig } from '@app/config';
+import { connectClaimsConsumer } from './claims/claims-microservice';
 import { StoreAppModule } from './store-app.module';
 import { StoreConfig } from './store.config';
 
@@ -7,5 +8,6 @@ runService(async () => {
   const config = loadConfig(StoreConfig);
   await bootstrapService(StoreAppModule.register(config), config, {
     description: 'The public API of the store: catalogue, purchases, orders, warranty claims and refunds.',
+    connectMicroservices: (app) => connectClaimsConsumer(app, config),
   });
 });

@@ -2,8 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { HealthModule } from '@app/health';
+import { BrokerHealthIndicator, MessagingModule } from '@app/messaging';
 import { OrderClient, ServiceClientModule, WarehouseClient, WarrantyClient } from '@app/service-client';
 import { CatalogueModule } from './catalogue/catalogue.module';
+import { CLAIM_EVENT } from './claims/claims.consumer';
+import { ClaimsConsumerModule, ClaimsModule } from './claims/claims.module';
+import { CLAIMS_PAYLOAD_KEY, claimsConnectionName, claimsRetrySchedule } from './claims/claims-microservice';
 import { storeSchema } from './database/schema';
 import { StoreOrdersModule } from './orders/store-orders.module';
 import { StoreConfig } from './store.config';
@@ -21,9 +25,20 @@ export class StoreAppModule {
           { client: WarehouseClient, baseUrl: config.WAREHOUSE_SERVICE_URL },
           { client: WarrantyClient, baseUrl: config.WARRANTY_SERVICE_URL },
         ]),
-        HealthModule.forRoot(),
+        MessagingModule.forRoot({
+          queue: config.CLAIMS_QUEUE,
+          schedule: claimsRetrySchedule(config),
+          pattern: CLAIM_EVENT,
+          payloadKey: CLAIMS_PAYLOAD_KEY,
+          // A claim's try lasts at most one call to order (HTTP_TIMEOUT_MS) and a few statements.
+          leaseMs: config.HTTP_TIMEOUT_MS + 10_000,
+          connectionName: claimsConnectionName(config, 'publisher'),
+        }),
+        HealthModule.forRoot({ indicators: [BrokerHealthIndicator] }),
         CatalogueModule,
         StoreOrdersModule,
+        ClaimsModule,
+        ...(config.AMQP_URL ? [ClaimsConsumerModule] : []),
       ],
     };
   }

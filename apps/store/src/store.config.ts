@@ -1,3 +1,5 @@
+import { Type } from 'class-transformer';
+import { IsInt, Matches, Max, Min } from 'class-validator';
 import { BaseServiceConfig, IsServiceUrl } from '@app/config';
 
 export class StoreConfig extends BaseServiceConfig {
@@ -13,4 +15,23 @@ export class StoreConfig extends BaseServiceConfig {
 
   @IsServiceUrl()
   WARRANTY_SERVICE_URL = 'http://localhost:8180';
+
+  /** RabbitMQ queue of queued warranty claims; its retry tiers and dead-letter queue are named after it. */
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/, {
+    message: 'CLAIMS_QUEUE must be a queue name of letters, digits and . _ : - (at most 200)',
+  })
+  CLAIMS_QUEUE = 'warranty-claims';
+
+  /** Back-off between the tries of a queued claim, in ms, comma-separated; the last one repeats. */
+  @Matches(/^[1-9]\d*(,[1-9]\d*)*$/, {
+    message: 'CLAIM_RETRY_DELAYS_MS must be positive milliseconds separated by commas, e.g. 1000,2000,5000',
+  })
+  CLAIM_RETRY_DELAYS_MS = '1000,2000,5000,10000,30000';
+
+  /** Queued claims one store instance tries at once (RabbitMQ prefetch). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  CLAIMS_PREFETCH = 10;
 }

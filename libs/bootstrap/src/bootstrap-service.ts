@@ -11,6 +11,12 @@ import { RequestValidationPipe } from './validation.pipe';
 export interface ServiceDescription {
   /** One sentence for the OpenAPI document. */
   description: string;
+  /**
+   * Hybrid app: connects microservices (e.g. a RabbitMQ consumer) with `app.connectMicroservice`.
+   * They are started once HTTP listens, in the background: a broker that is down at start-up
+   * delays the consumer (its client keeps reconnecting), never the HTTP API.
+   */
+  connectMicroservices?: (app: INestApplication) => void;
 }
 
 const SHUTDOWN_GRACE_MS = 15_000;
@@ -22,7 +28,7 @@ const SHUTDOWN_GRACE_MS = 15_000;
 export async function bootstrapService(
   appModule: DynamicModule,
   config: BaseServiceConfig,
-  { description }: ServiceDescription,
+  { description, connectMicroservices }: ServiceDescription,
 ): Promise<INestApplication> {
   const logger = new Logger(`${config.serviceName}Service`);
   const app = await NestFactory.create<NestExpressApplication>(appModule, {
@@ -37,9 +43,17 @@ export async function bootstrapService(
   app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost)));
   setupSwagger(app, `${config.serviceName} Service`, description);
   installGracefulShutdown(app, logger);
+  connectMicroservices?.(app);
 
   await app.listen(config.PORT);
   logger.log(`${config.serviceName} Service listening on http://localhost:${config.PORT}`);
+  if (connectMicroservices) {
+    app.startAllMicroservices().then(
+      () => logger.log('Microservices listening'),
+      (error: unknown) =>
+        logger.error('Microservices failed to start', error instanceof Error ? error.stack : String(error)),
+    );
+  }
   return app;
 }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { OrderResponse } from '@app/contracts';
 import { NotFoundError, ServiceUnavailableError } from '@app/errors';
 import { OrderClient, WarehouseClient, WarrantyClient } from '@app/service-client';
+import { ClaimsRepository } from '../claims/claims.repository';
 import { OrderView } from './dto/order-view.dto';
 
 /**
@@ -27,6 +28,7 @@ export class OrderViewsService {
     private readonly orders: OrderClient,
     private readonly warehouse: WarehouseClient,
     private readonly warranty: WarrantyClient,
+    private readonly claims: ClaimsRepository,
   ) {}
 
   async findAll(userUid: string): Promise<OrderView[]> {
@@ -40,9 +42,10 @@ export class OrderViewsService {
 
   /** The warehouse and warranty look-ups of one order are independent: run them together. */
   private async toView(order: OrderResponse): Promise<OrderView> {
-    const [item, warranty] = await Promise.all([
+    const [item, warranty, claim] = await Promise.all([
       orNull(this.warehouse.findOrderItem(order.itemUid)),
       orNull(this.warranty.find(order.itemUid)),
+      this.claims.latestOf(order.orderUid),
     ]);
     return {
       orderUid: order.orderUid,
@@ -52,6 +55,7 @@ export class OrderViewsService {
       size: item?.size ?? null,
       warrantyDate: warranty?.warrantyDate ?? null,
       warrantyStatus: warranty?.status ?? null,
+      warrantyClaim: claim,
     };
   }
 }

@@ -9,10 +9,10 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ParseUuidPipe } from '@app/bootstrap';
-import { ClaimRequest, ItemSelection, OrderCreatedResponse } from '@app/contracts';
+import { ItemSelection, OrderCreatedResponse } from '@app/contracts';
 import { ApiErrors } from '@app/errors';
 import { UsersService } from '../users/users.service';
-import { OrderView, StoreClaimResponse } from './dto/order-view.dto';
+import { OrderView } from './dto/order-view.dto';
 import { OrderViewsService } from './order-views.service';
 import { PurchasesService } from './purchases.service';
 
@@ -61,20 +61,6 @@ export class StoreOrdersController {
   ): Promise<OrderView> {
     await this.users.assertExists(userUid);
     return this.views.find(userUid, orderUid);
-  }
-
-  @Post(':userUid/:orderUid/warranty')
-  @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: '#3 Claim the warranty of an ordered item' })
-  @ApiOkResponse({ type: StoreClaimResponse })
-  @ApiErrors(400, 404, 503)
-  async claimWarranty(
-    @Param('userUid', ParseUuidPipe) userUid: string,
-    @Param('orderUid', ParseUuidPipe) orderUid: string,
-    @Body() claim: ClaimRequest,
-  ): Promise<StoreClaimResponse> {
-    await this.users.assertExists(userUid);
-    return this.purchases.claimWarranty(userUid, orderUid, claim);
   }
 
   @Delete(':userUid/:orderUid/refund')

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ParseUuidPipe } from '@app/bootstrap';
+import { ApiIdempotencyKey, IdempotencyKey, ParseUuidPipe } from '@app/bootstrap';
 import { WarrantyClaimRequest, WarrantyDecisionResponse, WarrantyResponse } from '@app/contracts';
 import { ApiErrors } from '@app/errors';
 import { WarrantiesService } from './warranties.service';
@@ -31,12 +31,14 @@ export class WarrantiesController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Decide a warranty claim: RETURN, FIXING or REFUSE' })
   @ApiOkResponse({ type: WarrantyDecisionResponse })
+  @ApiIdempotencyKey()
   @ApiErrors(400, 404)
   claim(
     @Param('itemUid', ParseUuidPipe) itemUid: string,
     @Body() claim: WarrantyClaimRequest,
+    @IdempotencyKey() idempotencyKey: string | undefined,
   ): Promise<WarrantyDecisionResponse> {
-    return this.warranties.claim(itemUid, claim);
+    return this.warranties.claim(itemUid, claim, idempotencyKey);
   }
 
   @Delete(':itemUid')

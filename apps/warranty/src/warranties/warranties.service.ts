@@ -43,14 +43,26 @@ export class WarrantiesService {
     };
   }
 
-  /** Decides a claim and records it; the row lock serialises concurrent claims on one item. */
-  async claim(itemUid: string, claim: WarrantyClaimRequest): Promise<WarrantyDecisionResponse> {
+  /**
+   * Decides a claim and records it; the row lock serialises concurrent claims on one item. A claim
+   * with the idempotency key of the last decided one is that claim again (a retry): it is answered
+   * with the recorded decision and changes nothing.
+   */
+  async claim(
+    itemUid: string,
+    claim: WarrantyClaimRequest,
+    idempotencyKey?: string,
+  ): Promise<WarrantyDecisionResponse> {
     return this.warranties.manager.transaction(async (manager) => {
       const warranty = await manager.findOne(Warranty, {
         where: { itemUid },
         lock: { mode: 'pessimistic_write' },
       });
       if (!warranty) throw notFound(itemUid);
+      const warrantyDate = warranty.warrantyDate.toISOString();
+      if (idempotencyKey !== undefined && warranty.claimKey === idempotencyKey && warranty.decision) {
+        return { warrantyDate, decision: warranty.decision };
+      }
       const decision = decideClaim(
         warranty,
         claim.availableCount,
@@ -60,8 +72,10 @@ export class WarrantiesService {
       await manager.update(Warranty, warranty.id, {
         status: statusAfter(decision),
         comment: claim.reason,
+        claimKey: idempotencyKey ?? null,
+        decision,
       });
-      return { warrantyDate: warranty.warrantyDate.toISOString(), decision };
+      return { warrantyDate, decision };
     });
   }
 

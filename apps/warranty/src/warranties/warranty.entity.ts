@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { WarrantyStatus } from '@app/contracts';
+import { WarrantyDecision, WarrantyStatus } from '@app/contracts';
 
 @Entity({ name: 'warranty' })
 export class Warranty {
@@ -18,4 +18,12 @@ export class Warranty {
   /** The reason given with the last warranty claim. */
   @Column({ type: 'varchar', length: 1024, nullable: true })
   comment!: string | null;
+
+  /** Idempotency key of the last decided claim (null when it came without one). */
+  @Column({ name: 'claim_key', type: 'uuid', nullable: true })
+  claimKey!: string | null;
+
+  /** The decision on the last claim. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  decision!: WarrantyDecision | null;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { OrderStatus, Size, WarrantyDecision, WarrantyStatus } from '@app/contracts';
+import { WarrantyClaimState } from '../../claims/dto/claim.dto';
 
 /** An order as the customer sees it, joined from order, warehouse and warranty. */
 export class OrderView {
@@ -23,6 +24,13 @@ export class OrderView {
 
   @ApiProperty({ enum: WarrantyStatus, enumName: 'WarrantyStatus', nullable: true })
   warrantyStatus!: WarrantyStatus | null;
+
+  @ApiProperty({
+    type: WarrantyClaimState,
+    nullable: true,
+    description: "The order's latest warranty claim (e.g. PENDING while queued), null when it has none",
+  })
+  warrantyClaim!: WarrantyClaimState | null;
 }
 
 export class StoreClaimResponse {

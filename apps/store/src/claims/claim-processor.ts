@@ -1,0 +1,71 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DomainException, ErrorCode } from '@app/errors';
+import { JobOutcome, RetrySchedule } from '@app/messaging';
+import { OrderClient } from '@app/service-client';
+import { ClaimsRepository } from './claims.repository';
+import { ClaimStatus } from './warranty-claim.entity';
+
+export type ClaimRecords = Pick<ClaimsRepository, 'find' | 'markDone' | 'markFailed' | 'markRetry'>;
+export type ClaimDecider = Pick<OrderClient, 'claimWarranty'>;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Tries one queued claim — the same for RabbitMQ and the embedded queue — and records what came
+ * of it. Exactly once in effect: a claim that is no longer PENDING is not tried again (a
+ * duplicate delivery), and every try sends the claim's id as Idempotency-Key, so that warranty
+ * answers a claim it has decided already with that decision instead of deciding again.
+ */
+@Injectable()
+export class ClaimProcessor {
+  private readonly logger = new Logger('WarrantyClaims');
+
+  constructor(
+    @Inject(ClaimsRepository) private readonly records: ClaimRecords,
+    @Inject(OrderClient) private readonly orders: ClaimDecider,
+    private readonly schedule: RetrySchedule,
+  ) {}
+
+  async process(claimUid: string): Promise<JobOutcome> {
+    const claim = await this.records.find(claimUid);
+    if (!claim) {
+      return { kind: 'dead', error: `Claim '${claimUid}' does not exist` };
+    }
+    if (claim.status === ClaimStatus.DONE) return { kind: 'done' };
+    if (claim.status === ClaimStatus.FAILED) {
+      // Failed before, but its message came back (e.g. the process died before dead-lettering it).
+      return { kind: 'dead', error: claim.lastError ?? 'failed before' };
+    }
+    try {
+      const result = await this.orders.claimWarranty(
+        claim.orderUid,
+        { reason: claim.reason },
+        claim.claimUid,
+      );
+      await this.records.markDone(claimUid, result);
+      this.logger.log(
+        `Claim '${claimUid}' of order '${claim.orderUid}' decided ${result.decision} after ${claim.attempts} failed tries`,
+      );
+      return { kind: 'done' };
+    } catch (error) {
+      if (error instanceof DomainException && error.code !== ErrorCode.SERVICE_UNAVAILABLE) {
+        // 4xx: the order, its item or its warranty does not exist, or the claim is invalid.
+        await this.records.markFailed(claimUid, error.message);
+        this.logger.error(
+          `Claim '${claimUid}' of order '${claim.orderUid}' can never succeed: ${error.message}`,
+        );
+        return { kind: 'dead', error: error.message };
+      }
+      // A service is down (or answered something unexpected): try again after the back-off.
+      const attempts = claim.attempts + 1;
+      const delayMs = this.schedule.delayAfter(attempts);
+      await this.records.markRetry(claimUid, attempts, delayMs, messageOf(error));
+      this.logger.warn(
+        `Claim '${claimUid}' try ${attempts} failed (${messageOf(error)}); next in ${delayMs} ms`,
+      );
+      return { kind: 'retry', attempts, error: messageOf(error) };
+    }
+  }
+}

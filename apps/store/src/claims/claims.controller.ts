@@ -1,0 +1,47 @@
+import { Body, Controller, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ParseUuidPipe } from '@app/bootstrap';
+import { ClaimRequest } from '@app/contracts';
+import { ApiErrors } from '@app/errors';
+import { StoreClaimResponse } from '../orders/dto/order-view.dto';
+import { UsersService } from '../users/users.service';
+import { ClaimsService } from './claims.service';
+import { StoreClaimAcceptedResponse, WarrantyClaimState } from './dto/claim.dto';
+
+@ApiTags('store')
+@ApiExtraModels(WarrantyClaimState)
+@Controller('api/v1/store')
+export class ClaimsController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly claims: ClaimsService,
+  ) {}
+
+  @Post(':userUid/:orderUid/warranty')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: '#3 Claim the warranty of an ordered item',
+    description:
+      'Decided at once (200) when warehouse and warranty are up. When either is down the claim is stored, ' +
+      'queued and decided as soon as they are back (202 PENDING); the order view shows its state ' +
+      '(`warrantyClaim`). While a claim of the order waits, another claim is answered 202 with that one.',
+  })
+  @ApiOkResponse({ type: StoreClaimResponse, description: 'Decided' })
+  @ApiAcceptedResponse({
+    type: StoreClaimAcceptedResponse,
+    description: 'Queued until the services are back',
+  })
+  @ApiErrors(400, 404, 503)
+  async claimWarranty(
+    @Param('userUid', ParseUuidPipe) userUid: string,
+    @Param('orderUid', ParseUuidPipe) orderUid: string,
+    @Body() claim: ClaimRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StoreClaimResponse | StoreClaimAcceptedResponse> {
+    await this.users.assertExists(userUid);
+    const answer = await this.claims.claim(userUid, orderUid, claim);
+    if (answer.queued) response.status(HttpStatus.ACCEPTED);
+    return answer.body;
+  }
+}

@@ -1,0 +1,112 @@
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { connect, type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel } from 'amqplib';
+import { declareTopology, QueueTopology, retryTierAfter } from './queue-topology';
+import { RetrySchedule } from './retry-schedule';
+import { LocalJobSource, QueueHealth, WorkQueue } from './work-queue';
+
+/** Heartbeats find a dead connection within seconds; a lost connection is retried every second. */
+export const AMQP_HEARTBEAT_SECONDS = 5;
+export const AMQP_RECONNECT_SECONDS = 1;
+const DEFAULT_PUBLISH_TIMEOUT_MS = 5000;
+
+export interface RabbitMqWorkQueueOptions {
+  url: string;
+  topology: QueueTopology;
+  schedule: RetrySchedule;
+  /** The Nest event pattern the consumer's @EventPattern handler listens to. */
+  pattern: string;
+  /** The message is `{pattern, data: {[payloadKey]: jobId}}` (Nest's RMQ packet). */
+  payloadKey: string;
+  /** Shown by RabbitMQ (`rabbitmqctl list_connections client_properties`). */
+  connectionName: string;
+  publishTimeoutMs?: number;
+}
+
+/**
+ * Publishes jobs to RabbitMQ: persistent messages on a confirm channel, so a publish resolves only
+ * once the broker has taken responsibility for the message. The connection (amqp-connection-
+ * manager) reconnects on its own and re-declares the topology each time. While it is down,
+ * publishing fails at once instead of queueing in memory: the caller's outbox row stays
+ * unpublished and its relay publishes it later, so nothing lives only in this process.
+ */
+export class RabbitMqWorkQueue extends WorkQueue implements OnApplicationShutdown {
+  readonly type = 'rabbitmq' as const;
+  private readonly logger = new Logger('ClaimsBroker');
+  private readonly connection: AmqpConnectionManager;
+  private readonly channel: ChannelWrapper;
+  private lastError?: string;
+  private wasConnected = false;
+  private closing = false;
+
+  constructor(private readonly options: RabbitMqWorkQueueOptions) {
+    super();
+    this.connection = connect([options.url], {
+      heartbeatIntervalInSeconds: AMQP_HEARTBEAT_SECONDS,
+      reconnectTimeInSeconds: AMQP_RECONNECT_SECONDS,
+      connectionOptions: { clientProperties: { connection_name: options.connectionName } },
+    });
+    this.connection.on('connect', () => {
+      this.wasConnected = true;
+      this.lastError = undefined;
+      this.logger.log(`Connected to RabbitMQ (${options.connectionName})`);
+    });
+    this.connection.on('disconnect', ({ err }: { err: Error }) => {
+      this.lastError = err.message;
+      if (!this.closing) this.logger.warn(`Disconnected from RabbitMQ: ${err.message}; reconnecting`);
+    });
+    this.connection.on('connectFailed', ({ err }: { err: Error }) => {
+      if (this.lastError === undefined || this.wasConnected) {
+        this.logger.warn(
+          `Cannot connect to RabbitMQ: ${err.message}; retrying every ${AMQP_RECONNECT_SECONDS} s`,
+        );
+      }
+      this.wasConnected = false;
+      this.lastError = err.message;
+    });
+    this.channel = this.connection.createChannel({
+      name: `${options.topology.main} publisher`,
+      confirm: true,
+      json: false,
+      publishTimeout: options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS,
+      setup: (channel: ConfirmChannel) => declareTopology(channel, options.topology),
+    });
+    this.channel.on('error', (error: Error) => this.logger.error(`RabbitMQ channel error: ${error.message}`));
+  }
+
+  publish(jobId: string): Promise<void> {
+    return this.send(this.options.topology.main, jobId);
+  }
+
+  scheduleRetry(jobId: string, attempts: number): Promise<void> {
+    return this.send(retryTierAfter(this.options.topology, this.options.schedule, attempts).queue, jobId);
+  }
+
+  health(): QueueHealth {
+    if (this.connection.isConnected()) return { up: true, type: this.type };
+    const reason = this.lastError ? `: ${this.lastError}` : '';
+    return { up: false, type: this.type, error: `RabbitMQ connection is down${reason}` };
+  }
+
+  attachLocalWorker(_source: LocalJobSource): void {
+    // Consumed by the service's RMQ microservice, not in-process.
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    await this.channel.close();
+    await this.connection.close();
+  }
+
+  private async send(queue: string, jobId: string): Promise<void> {
+    if (!this.connection.isConnected()) {
+      throw new Error(`RabbitMQ is not connected${this.lastError ? ` (${this.lastError})` : ''}`);
+    }
+    const packet = { pattern: this.options.pattern, data: { [this.options.payloadKey]: jobId } };
+    await this.channel.sendToQueue(queue, Buffer.from(JSON.stringify(packet)), {
+      persistent: true,
+      contentType: 'application/json',
+      messageId: jobId,
+    });
+  }
+}
