@@ -64,14 +64,22 @@ describe('fault tolerance: breakers and degraded reads', () => {
   });
 
   it('reopens when the trial call after the pause fails', async () => {
-    await system.services.warehouse.kill();
-    for (let i = 0; i < 3; i++) {
+    const warehouse = system.services.warehouse;
+    process.kill(warehouse.pid as number, 'SIGSTOP');
+    try {
+      for (let i = 0; i < 3; i++) {
+        expectError(await store.get('/api/v1/store/items'), 503, 'Warehouse Service unavailable');
+      }
+      await delay(HALF_OPEN_AFTER_MS);
+      const trial = Date.now();
       expectError(await store.get('/api/v1/store/items'), 503, 'Warehouse Service unavailable');
+      expect(Date.now() - trial).toBeGreaterThanOrEqual(TIMEOUT_MS - 50); // the trial really went out
+      const next = Date.now();
+      expectError(await store.get('/api/v1/store/items'), 503, 'Warehouse Service unavailable');
+      expect(Date.now() - next).toBeLessThan(TIMEOUT_MS / 2); // open again: fails fast
+    } finally {
+      process.kill(warehouse.pid as number, 'SIGCONT');
     }
-    await delay(HALF_OPEN_AFTER_MS);
-    expectError(await store.get('/api/v1/store/items'), 503, 'Warehouse Service unavailable'); // trial fails
-    await system.services.warehouse.start();
-    expectError(await store.get('/api/v1/store/items'), 503, 'Warehouse Service unavailable'); // open again
     await untilCatalogueServed();
   });
 
