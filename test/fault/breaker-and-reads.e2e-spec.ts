@@ -125,13 +125,39 @@ describe('fault tolerance: breakers and degraded reads', () => {
     }
   });
 
-  it('answers 503 naming the order service while it is down', async () => {
+  it('answers 503 naming the order service while it is down, for reads, purchases and refunds', async () => {
+    const stock = async () =>
+      ((await store.get('/api/v1/store/items')).body as { model: string; availableCount: number }[]).find(
+        (item) => item.model === 'Lego 8880',
+      )?.availableCount;
+    const before = await stock();
     await system.services.order.kill();
     try {
       expectError(await store.get(`/api/v1/store/${ALEX_UID}/${orderUid}`), 503, 'Order Service unavailable');
       expectError(await store.get(`/api/v1/store/${ALEX_UID}/orders`), 503, 'Order Service unavailable');
+      const purchase = await store.post(`/api/v1/store/${ALEX_UID}/purchase`, {
+        model: 'Lego 8880',
+        size: 'L',
+      });
+      expectError(purchase, 503, 'Order Service unavailable');
+      expect(purchase.headers.get('location')).toBeNull();
+      expectError(
+        await store.delete(`/api/v1/store/${ALEX_UID}/${orderUid}/refund`),
+        503,
+        'Order Service unavailable',
+      );
     } finally {
       await system.services.order.start();
     }
+    // Nothing happened: same stock, the one order still PAID, no new order.
+    expect(await stock()).toBe(before);
+    await eventually(
+      async () => {
+        const orders = await store.get(`/api/v1/store/${ALEX_UID}/orders`);
+        expect(orders.status).toBe(200);
+        expect(orders.body).toEqual([expect.objectContaining({ orderUid, status: 'PAID' })]);
+      },
+      { timeoutMs: HALF_OPEN_AFTER_MS + 10_000, intervalMs: 250 },
+    );
   });
 });
