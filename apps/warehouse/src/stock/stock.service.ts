@@ -11,17 +11,14 @@ import {
   WarrantyDecisionResponse,
 } from '@app/contracts';
 import { isCheckViolation, isUniqueViolation, queryRows } from '@app/database';
-import { ConflictError, NotFoundError } from '@app/errors';
+import { NotFoundError } from '@app/errors';
 import { WarrantyClient } from '@app/service-client';
 import { Item } from './item.entity';
 import { OrderItem } from './order-item.entity';
+import { assertSameSelection, noneLeft, takeRefusal } from './stock-rules';
 
 function orderItemNotFound(orderItemUid: string): NotFoundError {
   return new NotFoundError(`Order item '${orderItemUid}' not found`);
-}
-
-function noneLeft(model: string, size: Size): ConflictError {
-  return new ConflictError(`No '${model}' of size ${size} left in the warehouse`);
 }
 
 function toResponse(orderItem: OrderItem): OrderItemResponse {
@@ -162,14 +159,11 @@ export class StockService {
       relations: { item: true },
     });
     if (!orderItem) return undefined;
-    if (orderItem.item.model !== request.model || orderItem.item.size !== request.size) {
-      throw new ConflictError(`Order '${request.orderUid}' already has an item of another model or size`);
-    }
+    assertSameSelection(request.orderUid, orderItem.item, request);
     return orderItem;
   }
 
   private async whyNotTaken(model: string, size: Size): Promise<Error> {
-    const item = await this.items.findOneBy({ model, size });
-    return item ? noneLeft(model, size) : new NotFoundError(`Item '${model}' of size ${size} not found`);
+    return takeRefusal(model, size, await this.items.existsBy({ model, size }));
   }
 }
