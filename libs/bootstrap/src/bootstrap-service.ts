@@ -2,7 +2,7 @@ import { DynamicModule, INestApplication, Logger } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { BaseServiceConfig } from '@app/config';
-import { AllExceptionsFilter } from '@app/errors';
+import { AllExceptionsFilter, describeError, stackOf } from '@app/errors';
 import { jsonBody } from './json-body.middleware';
 import { exactJsonContentType } from './json-content-type.middleware';
 import { setupSwagger } from './swagger';
@@ -50,8 +50,7 @@ export async function bootstrapService(
   if (connectMicroservices) {
     app.startAllMicroservices().then(
       () => logger.log('Microservices listening'),
-      (error: unknown) =>
-        logger.error('Microservices failed to start', error instanceof Error ? error.stack : String(error)),
+      (error: unknown) => logger.error('Microservices failed to start', stackOf(error)),
     );
   }
   return app;
@@ -76,7 +75,7 @@ function installGracefulShutdown(app: INestApplication, logger: Logger): void {
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        logger.error('Shutdown failed', error instanceof Error ? error.stack : String(error));
+        logger.error('Shutdown failed', stackOf(error));
         process.exit(1);
       },
     );
@@ -88,7 +87,7 @@ function installGracefulShutdown(app: INestApplication, logger: Logger): void {
 /** Entry point helper: a start-up failure (bad config, no database) is logged and exits 1. */
 export function runService(start: () => Promise<unknown>): void {
   start().catch((error: unknown) => {
-    new Logger('Startup').error(error instanceof Error ? error.message : String(error));
+    new Logger('Startup').error(describeError(error));
     process.exit(1);
   });
 }

@@ -11,6 +11,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import type { Application, Request, Response } from 'express';
 import { allowedMethods } from './allowed-methods';
+import { stackOf } from './describe-error';
 import { DomainException } from './domain.exception';
 import { httpStatusOf } from './http-status';
 
@@ -73,7 +74,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const correlationId = randomUUID();
     this.logger.error(
       `Unexpected error ${correlationId} on ${request.method} ${request.originalUrl}`,
-      exception instanceof Error ? exception.stack : String(exception),
+      stackOf(exception),
     );
     return {
       status: HttpStatus.INTERNAL_SERVER_ERROR,

@@ -1,5 +1,6 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { JobOutcome, LocalJobSource, QueueHealth, WorkQueue } from './work-queue';
+import { describeError } from '@app/errors';
 
 export interface EmbeddedWorkQueueOptions {
   /** How long a taken job is withheld from other workers; longer than one try can last. */
@@ -98,7 +99,7 @@ export class EmbeddedWorkQueue extends WorkQueue implements OnModuleDestroy {
       const next = await source.nextDueAt();
       this.sleep(next ? next.getTime() - Date.now() : (this.options.maxSleepMs ?? DEFAULT_MAX_SLEEP_MS));
     } catch (error) {
-      this.logger.error(`Queue table unavailable: ${describe(error)}`);
+      this.logger.error(`Queue table unavailable: ${describeError(error)}`);
       this.sleep(ERROR_PAUSE_MS);
     }
   }
@@ -109,7 +110,7 @@ export class EmbeddedWorkQueue extends WorkQueue implements OnModuleDestroy {
       outcome = await source.process(jobId);
     } catch (error) {
       // Not recorded: the lease runs out and the job is tried again.
-      this.logger.error(`Job '${jobId}' failed unexpectedly: ${describe(error)}`);
+      this.logger.error(`Job '${jobId}' failed unexpectedly: ${describeError(error)}`);
       return;
     }
     if (outcome.kind === 'dead') {
@@ -123,8 +124,4 @@ export class EmbeddedWorkQueue extends WorkQueue implements OnModuleDestroy {
     const maxSleepMs = this.options.maxSleepMs ?? DEFAULT_MAX_SLEEP_MS;
     this.timer = setTimeout(() => this.wake(), Math.min(Math.max(ms, MIN_SLEEP_MS), maxSleepMs));
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

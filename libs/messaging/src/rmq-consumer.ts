@@ -4,6 +4,7 @@ import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import type { Channel, Message } from 'amqplib';
 import { mainQueueOptions, QueueTopology } from './queue-topology';
 import { AMQP_HEARTBEAT_SECONDS, AMQP_RECONNECT_SECONDS } from './rabbitmq-work-queue';
+import { describeError } from '@app/errors';
 
 export interface RmqConsumerOptions {
   url: string;
@@ -43,9 +44,7 @@ export class ResilientServerRmq extends ServerRMQ {
     channel.consume = (...args: Parameters<Channel['consume']>) => {
       const consuming = consume(...args);
       consuming.catch((error: unknown) =>
-        this.setupLogger.warn(
-          `Consumer not started: ${error instanceof Error ? error.message : String(error)}`,
-        ),
+        this.setupLogger.warn(`Consumer not started: ${describeError(error)}`),
       );
       return consuming;
     };

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { BrokenCircuitError, CircuitState, TaskCancelledError } from 'cockatiel';
 import { Pool } from 'undici';
-import { DomainException, domainErrorFromStatus, ServiceUnavailableError } from '@app/errors';
+import { describeError, DomainException, domainErrorFromStatus, ServiceUnavailableError } from '@app/errors';
 import { CallPolicy } from './call-policy';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
@@ -134,6 +134,5 @@ function messageOf(text: string): string | undefined {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof TaskCancelledError) return 'timed out';
-  return error instanceof Error ? error.message : String(error);
+  return error instanceof TaskCancelledError ? 'timed out' : describeError(error);
 }

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { OrderSaga, SagaKind } from './order-saga.entity';
 import { PurchaseSaga } from './purchase.saga';
 import { RefundSaga } from './refund.saga';
-import { describeError, describeSaga, SagaCompensator, SagaSteps } from './saga-compensator';
+import { describeError } from '@app/errors';
+import { describeSaga, SagaCompensator, SagaSteps } from './saga-compensator';
 import { SagaJournal, SagaJournalPort } from './saga-journal';
 
 /**

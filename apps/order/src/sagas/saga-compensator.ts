@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DomainException, ErrorCode } from '@app/errors';
+import { describeError, DomainException, ErrorCode } from '@app/errors';
 import { OrderSaga, SagaState } from './order-saga.entity';
 import { SagaJournal, SagaJournalPort } from './saga-journal';
 import { retryDelayMs } from './saga-timing';
@@ -32,12 +32,6 @@ export function unlessNotFound(error: unknown): void {
 /** How logs name a saga: by its journal id, order and user, to find it in the table and the logs. */
 export function describeSaga(saga: OrderSaga): string {
   return `${saga.kind} saga ${saga.id} (order ${saga.orderUid}, user ${saga.userUid})`;
-}
-
-/** For logs and the journal's last_error: a domain error's message says it all. */
-export function describeError(error: unknown): string {
-  if (error instanceof DomainException) return error.message;
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /**

@@ -97,7 +97,7 @@ describe(ClaimProcessor.name, () => {
     const { records, processor } = setup(claim(), () => Promise.reject(new Error('socket hang up')));
 
     await expect(processor.process(CLAIM_UID)).resolves.toMatchObject({ kind: 'retry', attempts: 2 });
-    expect(records.markRetry).toHaveBeenCalledWith(CLAIM_UID, 2, 2000, 'socket hang up');
+    expect(records.markRetry).toHaveBeenCalledWith(CLAIM_UID, 2, 2000, 'Error: socket hang up');
   });
 
   it.each([

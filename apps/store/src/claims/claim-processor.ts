@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DomainException, ErrorCode } from '@app/errors';
+import { describeError, DomainException, ErrorCode } from '@app/errors';
 import { JobOutcome, RetrySchedule } from '@app/messaging';
 import { OrderClient } from '@app/service-client';
 import { ClaimsRepository } from './claims.repository';
@@ -7,10 +7,6 @@ import { ClaimStatus } from './warranty-claim.entity';
 
 export type ClaimRecords = Pick<ClaimsRepository, 'find' | 'markDone' | 'markFailed' | 'markRetry'>;
 export type ClaimDecider = Pick<OrderClient, 'claimWarranty'>;
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Tries one queued claim — the same for RabbitMQ and the embedded queue — and records what came
@@ -61,11 +57,11 @@ export class ClaimProcessor {
       // A service is down (or answered something unexpected): try again after the back-off.
       const attempts = claim.attempts + 1;
       const delayMs = this.schedule.delayAfter(attempts);
-      await this.records.markRetry(claimUid, attempts, delayMs, messageOf(error));
+      await this.records.markRetry(claimUid, attempts, delayMs, describeError(error));
       this.logger.warn(
-        `Claim '${claimUid}' try ${attempts} failed (${messageOf(error)}); next in ${delayMs} ms`,
+        `Claim '${claimUid}' try ${attempts} failed (${describeError(error)}); next in ${delayMs} ms`,
       );
-      return { kind: 'retry', attempts, error: messageOf(error) };
+      return { kind: 'retry', attempts, error: describeError(error) };
     }
   }
 }

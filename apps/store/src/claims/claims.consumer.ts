@@ -4,6 +4,7 @@ import { UUID_PATTERN } from '@app/contracts';
 import { Delivery, rmqDelivery } from '@app/messaging';
 import { ClaimProcessor } from './claim-processor';
 import { ClaimsOutbox } from './claims.outbox';
+import { describeError } from '@app/errors';
 
 /** The event pattern of queued claims; the message's data is `{claimUid}`. */
 export const CLAIM_EVENT = 'warranty-claim';
@@ -65,9 +66,7 @@ export class ClaimsConsumer {
           return;
       }
     } catch (error) {
-      this.logger.error(
-        `Claim '${claimUid}' not handled, requeued: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.error(`Claim '${claimUid}' not handled, requeued: ${describeError(error)}`);
       await pause(pauseMs);
       this.settle(delivery.requeue(), claimUid);
     }

@@ -2,16 +2,13 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { WorkQueue } from '@app/messaging';
 import { ClaimProcessor } from './claim-processor';
 import { ClaimsRepository } from './claims.repository';
+import { describeError } from '@app/errors';
 
 /** While claims wait unpublished, the relay looks again this often. */
 export const RELAY_INTERVAL_MS = 5000;
 /** Rows younger than this are left to the request (or listener) that is publishing them now. */
 const RELAY_MIN_AGE_MS = 2000;
 const RELAY_BATCH = 100;
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * The transactional outbox of queued claims. A claim is committed to warranty_claim first, then
@@ -56,7 +53,7 @@ export class ClaimsOutbox implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       await this.queue.scheduleRetry(claimUid, attempts);
     } catch (error) {
-      this.logger.warn(`Claim '${claimUid}' not published now (${messageOf(error)}); the relay will`);
+      this.logger.warn(`Claim '${claimUid}' not published now (${describeError(error)}); the relay will`);
       await this.records.markPublished(claimUid, false);
       this.relaySoon(RELAY_INTERVAL_MS);
       return false;
@@ -88,7 +85,7 @@ export class ClaimsOutbox implements OnApplicationBootstrap, OnModuleDestroy {
       }
       left = await this.records.countUnpublished();
     } catch (error) {
-      this.logger.warn(`Outbox relay paused: ${messageOf(error)}`);
+      this.logger.warn(`Outbox relay paused: ${describeError(error)}`);
       left = 1;
     }
     if (left > 0) this.relaySoon(RELAY_INTERVAL_MS);

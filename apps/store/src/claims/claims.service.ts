@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ClaimRequest, WarrantyDecisionResponse } from '@app/contracts';
-import { ServiceUnavailableError } from '@app/errors';
+import { describeError, ServiceUnavailableError } from '@app/errors';
 import { RetrySchedule } from '@app/messaging';
 import { OrderClient, WarehouseClient, WarrantyClient } from '@app/service-client';
 import { StoreClaimResponse } from '../orders/dto/order-view.dto';
@@ -95,9 +95,7 @@ export class ClaimsService {
     try {
       await this.records.insertDone(claim, result);
     } catch (error) {
-      this.logger.warn(
-        `Claim '${claim.claimUid}' decided but not recorded: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`Claim '${claim.claimUid}' decided but not recorded: ${describeError(error)}`);
     }
   }
 }
