@@ -1,11 +1,8 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { UUID_PATTERN } from '@app/contracts';
+import { IDEMPOTENCY_KEY_HEADER, UUID_PATTERN } from '@app/contracts';
 import { BadRequestError } from '@app/errors';
-
-/** The header that makes a repeated warranty claim answer the first decision instead of deciding again. */
-export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
 /**
  * The request's optional `Idempotency-Key` header: a UUID (any case, handed on in lower case),

@@ -1,4 +1,5 @@
 export * from './enums';
+export * from './idempotency';
 export * from './order.dto';
 export * from './validation';
 export * from './warehouse.dto';

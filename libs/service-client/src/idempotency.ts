@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_KEY_HEADER } from '@app/contracts';
 import type { RequestOptions } from './service-client';
 
 /**
@@ -5,5 +6,5 @@ import type { RequestOptions } from './service-client';
  * header; none when there is no key (the request then behaves as without the header).
  */
 export function withIdempotencyKey(key: string | undefined): RequestOptions | undefined {
-  return key === undefined ? undefined : { headers: { 'idempotency-key': key } };
+  return key === undefined ? undefined : { headers: { [IDEMPOTENCY_KEY_HEADER]: key } };
 }

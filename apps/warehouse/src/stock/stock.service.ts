@@ -107,9 +107,7 @@ export class StockService {
   }
 
   async find(orderItemUid: string): Promise<OrderItemResponse> {
-    const orderItem = await this.orderItems.findOne({ where: { orderItemUid }, relations: { item: true } });
-    if (!orderItem) throw orderItemNotFound(orderItemUid);
-    return toResponse(orderItem);
+    return toResponse(await this.getOrderItem(orderItemUid));
   }
 
   /**
@@ -121,8 +119,7 @@ export class StockService {
     claim: ClaimRequest,
     idempotencyKey?: string,
   ): Promise<WarrantyDecisionResponse> {
-    const orderItem = await this.orderItems.findOne({ where: { orderItemUid }, relations: { item: true } });
-    if (!orderItem) throw orderItemNotFound(orderItemUid);
+    const orderItem = await this.getOrderItem(orderItemUid);
     return this.warranty.claim(
       orderItemUid,
       { reason: claim.reason, availableCount: orderItem.item.availableCount },
@@ -151,6 +148,12 @@ export class StockService {
   async catalogue(): Promise<CatalogueItemResponse[]> {
     const items = await this.items.find({ order: { id: 'ASC' } });
     return items.map(({ model, size, availableCount }) => ({ model, size, availableCount }));
+  }
+
+  private async getOrderItem(orderItemUid: string): Promise<OrderItem> {
+    const orderItem = await this.orderItems.findOne({ where: { orderItemUid }, relations: { item: true } });
+    if (!orderItem) throw orderItemNotFound(orderItemUid);
+    return orderItem;
   }
 
   private async findByOrder(request: TakeItemRequest): Promise<OrderItem | undefined> {
