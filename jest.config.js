@@ -1,6 +1,7 @@
 /** Unit specs live beside the code; integration and e2e specs in test/ use the real databases. */
 const moduleNameMapper = {
   '^@app/(.*)$': '<rootDir>/libs/$1/src',
+  '^@test/(.*)$': '<rootDir>/test/$1',
 };
 const transform = {
   '^.+\\.ts$': 'ts-jest',

@@ -7,11 +7,11 @@ import { DataSource } from 'typeorm';
 import { BaseServiceConfig, loadConfig } from '@app/config';
 import { OrderStatus, Size } from '@app/contracts';
 import { dataSourceOptions, queryRows } from '@app/database';
-import { ConflictError } from '@app/errors';
+import { ConflictError, InProgressError } from '@app/errors';
 import { orderSchema } from '../../apps/order/src/database/schema';
 import { OrderConfig } from '../../apps/order/src/order.config';
 import { Order } from '../../apps/order/src/orders/order.entity';
-import { OrderSaga, SagaState } from '../../apps/order/src/sagas/order-saga.entity';
+import { OrderSaga, SagaKind, SagaState } from '../../apps/order/src/sagas/order-saga.entity';
 import { NewSaga, SagaJournal, SagaTakenOverError } from '../../apps/order/src/sagas/saga-journal';
 import { SagaTiming } from '../../apps/order/src/sagas/saga-timing';
 
@@ -20,7 +20,7 @@ import { SagaTiming } from '../../apps/order/src/sagas/saga-timing';
  * the compensation worker finds, and when it has to wake up.
  */
 const adminUrl = process.env.TEST_DATABASE_URL;
-const HTTP_TIMEOUT_MS = 50; // staleness and claims last 4 × 50 ms here
+const HTTP_TIMEOUT_MS = 10_000; // staleness and claims last 40 s: only ageSaga makes a saga stale
 
 function newSaga(fields: Partial<NewSaga> = {}): NewSaga {
   return {
@@ -29,11 +29,10 @@ function newSaga(fields: Partial<NewSaga> = {}): NewSaga {
     model: 'Lego 8070',
     size: Size.M,
     itemUid: null,
+    requestKey: null,
     ...fields,
   };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function journalSpecs(openDataSource: () => Promise<DataSource>): void {
   let dataSource: DataSource;
@@ -98,7 +97,7 @@ function journalSpecs(openDataSource: () => Promise<DataSource>): void {
     expect(await sut.claimNext()).toBeUndefined(); // fresh: its request is still running
     await ageSaga(saga.id);
 
-    const claims = await Promise.all([sut.claimNext(), sut.claimNext(), sut.claim(saga.id)]);
+    const claims = await Promise.all([sut.claimNext(), sut.claimNext(), sut.claimNext()]);
     const claimed = claims.filter((claim) => claim !== undefined);
     expect(claimed).toHaveLength(1);
     expect(claimed[0]).toMatchObject({ id: saga.id, state: SagaState.COMPENSATING, attempts: 1 });
@@ -114,6 +113,7 @@ function journalSpecs(openDataSource: () => Promise<DataSource>): void {
       }),
     ).rejects.toBeInstanceOf(SagaTakenOverError);
     expect(await dataSource.getRepository(Order).countBy({ orderUid: saga.orderUid })).toBe(0);
+    expect(await sut.stateOf(saga.id)).toBe(SagaState.COMPENSATING);
   });
 
   it('keeps a claimed saga from others until its retry is scheduled, then wakes the worker when due', async () => {
@@ -121,47 +121,90 @@ function journalSpecs(openDataSource: () => Promise<DataSource>): void {
     const claimed = await sut.beginCompensation(saga.id, 'Warranty Service unavailable');
     expect(claimed).toMatchObject({ state: SagaState.COMPENSATING, attempts: 1 });
     expect(await sut.claimNext()).toBeUndefined(); // the request compensates it
-    expect(await sut.claim(saga.id)).toBeUndefined();
 
-    await sut.scheduleRetry(saga.id, 400, 'Warranty Service unavailable');
+    const retryMs = 60_000;
+    await sut.scheduleRetry(saga.id, retryMs, 'Warranty Service unavailable');
     const waitMs = (await sut.msUntilNextDue()) as number;
-    expect(waitMs).toBeGreaterThan(200);
-    expect(waitMs).toBeLessThanOrEqual(400);
+    expect(waitMs).toBeLessThanOrEqual(retryMs);
+    expect(waitMs).toBeGreaterThan(retryMs / 2); // nothing here takes half a minute
     expect(await sut.claimNext()).toBeUndefined(); // not due yet
-    // A user's retry may claim it at once; the worker waits for the back-off.
-    const again = await sut.claim(saga.id);
-    expect(again).toMatchObject({ attempts: 2 });
-    await sut.scheduleRetry(saga.id, 0, 'still down');
-    await sleep(5);
 
-    expect(await sut.claimNext()).toMatchObject({ id: saga.id, attempts: 3 });
+    await sut.scheduleRetry(saga.id, 0, 'still down');
+    expect(await sut.claimNext()).toMatchObject({ id: saga.id, attempts: 2 });
     await sut.markRolledBack(saga.id, SagaState.COMPENSATING);
     expect(await stateOf(saga.id)).toBe(SagaState.ROLLED_BACK);
     expect(await sut.msUntilNextDue()).toBeUndefined();
   });
 
-  it('starts a refund only for a PAID order, one at a time, and again after a rollback', async () => {
-    const purchase = await sut.startPurchase(newSaga());
-    const itemUid = randomUUID();
-    await sut.completePurchase(purchase.id, {
-      orderUid: purchase.orderUid,
-      userUid: purchase.userUid,
-      itemUid,
-    });
-    const refund = newSaga({ orderUid: purchase.orderUid, userUid: purchase.userUid, itemUid });
-
-    const first = await sut.startRefund(refund);
-    await expect(sut.startRefund(refund)).rejects.toThrow(ConflictError);
-    expect(await sut.findUnfinished(refund.orderUid, first.kind)).toMatchObject({ id: first.id });
+  it('remembers a purchase by its request key: one saga at a time, again after a rollback', async () => {
+    const requestKey = randomUUID();
+    const first = await sut.startPurchase(newSaga({ requestKey }));
+    await expect(sut.startPurchase(newSaga({ requestKey }))).rejects.toBeInstanceOf(InProgressError);
+    expect(await sut.findByRequestKey(SagaKind.PURCHASE, requestKey)).toMatchObject({ id: first.id });
+    expect(await sut.findByRequestKey(SagaKind.REFUND, requestKey)).toBeUndefined();
 
     await sut.markRolledBack(first.id, SagaState.STARTED);
-    const second = await sut.startRefund(refund);
-    await sut.recordProgress(second.id);
-    await sut.completeRefund(second.id, refund.orderUid);
-    const order = await dataSource.getRepository(Order).findOneByOrFail({ orderUid: refund.orderUid });
-    expect(order.status).toBe(OrderStatus.CANCELED);
+    expect(await sut.findByRequestKey(SagaKind.PURCHASE, requestKey)).toBeUndefined();
+    const second = await sut.startPurchase(newSaga({ requestKey }));
+    expect(await sut.findByRequestKey(SagaKind.PURCHASE, requestKey)).toMatchObject({ id: second.id });
+  });
 
-    await expect(sut.startRefund(refund)).rejects.toThrow(`Order '${refund.orderUid}' is already canceled`);
+  async function paidOrder(): Promise<{ orderUid: string; userUid: string; itemUid: string }> {
+    const purchase = await sut.startPurchase(newSaga());
+    const order = { orderUid: purchase.orderUid, userUid: purchase.userUid, itemUid: randomUUID() };
+    await sut.completePurchase(purchase.id, order);
+    return order;
+  }
+
+  it('commits a refund only for a PAID order: the order CANCELED and the saga COMMITTED, claimed by its request', async () => {
+    const order = await paidOrder();
+    const requestKey = randomUUID();
+
+    const refund = await sut.commitRefund(newSaga({ ...order, requestKey }));
+
+    expect(refund).toMatchObject({ state: SagaState.COMMITTED, requestKey, itemUid: order.itemUid });
+    const stored = await dataSource.getRepository(Order).findOneByOrFail({ orderUid: order.orderUid });
+    expect(stored.status).toBe(OrderStatus.CANCELED);
+    expect(await sut.findByRequestKey(SagaKind.REFUND, requestKey)).toMatchObject({ id: refund.id });
+    expect(await sut.claimNext()).toBeUndefined(); // its request finishes it
+    await expect(sut.commitRefund(newSaga(order))).rejects.toThrow(
+      `Order '${order.orderUid}' is already canceled`,
+    );
+
+    await sut.markCompleted(refund.id);
+    expect(await stateOf(refund.id)).toBe(SagaState.COMPLETED);
+    expect(await sut.msUntilNextDue()).toBeUndefined();
+  });
+
+  it('of two refunds of one order committing at once, exactly one wins', async () => {
+    const order = await paidOrder();
+
+    const outcomes = await Promise.allSettled([
+      sut.commitRefund(newSaga(order)),
+      sut.commitRefund(newSaga(order)),
+    ]);
+
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    const [refused] = outcomes.filter((outcome) => outcome.status === 'rejected');
+    expect(refused.reason).toBeInstanceOf(ConflictError);
+  });
+
+  it('hands a COMMITTED saga whose request died to the worker, which finishes it forward', async () => {
+    const order = await paidOrder();
+    const refund = await sut.commitRefund(newSaga(order));
+    await queryRows(
+      dataSource.manager,
+      `UPDATE order_saga SET locked_until = now() - interval '1 second', next_attempt_at = now() - interval '1 second'
+       WHERE id = $1`,
+      [refund.id],
+    );
+
+    expect(await sut.msUntilNextDue()).toBe(0);
+    const claimed = await sut.claimNext();
+    expect(claimed).toMatchObject({ id: refund.id, state: SagaState.COMMITTED, attempts: 1 });
+    expect(await sut.claimNext()).toBeUndefined();
+    await sut.scheduleRetry(refund.id, 0, 'Warehouse Service unavailable');
+    expect(await sut.claimNext()).toMatchObject({ id: refund.id, state: SagaState.COMMITTED, attempts: 2 });
   });
 }
 

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedDatabases, PostgresDatabases, Row, ServiceDatabases, SqlStatement } from './databases';
+import { FaultProxy } from './fault-proxy';
 import { HttpClient } from './http';
 import { freePorts } from './ports';
 import { SERVICE_NAMES, ServiceName, ServiceProcess } from './service-process';
@@ -17,6 +18,11 @@ export interface TestSystemOptions {
   env?: Record<string, string>;
   /** Extra environment per service (wins over `env`), e.g. a short breaker pause for one caller. */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /**
+   * Services to put behind a FaultProxy: their callers reach them through it, so that a test can
+   * hold, refuse or lose the answer of chosen requests (`system.proxy(service)`).
+   */
+  faultProxies?: ServiceName[];
   /**
    * Admin URL of a real PostgreSQL server (default: env TEST_DATABASE_URL). When set, each
    * service gets a fresh database of its own there; otherwise the embedded default.
@@ -34,6 +40,7 @@ export class TestSystem {
     readonly workDir: string,
     readonly services: Record<ServiceName, ServiceProcess>,
     readonly databases: ServiceDatabases,
+    private readonly proxies: Partial<Record<ServiceName, FaultProxy>>,
   ) {}
 
   static async start(options: TestSystemOptions = {}): Promise<TestSystem> {
@@ -44,7 +51,11 @@ export class TestSystem {
       : await EmbeddedDatabases.create(workDir);
     const [warranty, warehouse, order, store] = await freePorts(4);
     const ports: Record<ServiceName, number> = { warranty, warehouse, order, store };
-    const url = (service: ServiceName) => `http://127.0.0.1:${ports[service]}`;
+    const proxies: Partial<Record<ServiceName, FaultProxy>> = {};
+    for (const service of options.faultProxies ?? [])
+      proxies[service] = await FaultProxy.start(ports[service]);
+    // What a service's callers are given: its proxy, if it has one.
+    const url = (service: ServiceName) => proxies[service]?.url ?? `http://127.0.0.1:${ports[service]}`;
     const services = Object.fromEntries(
       SERVICE_NAMES.map((service) => [
         service,
@@ -63,7 +74,7 @@ export class TestSystem {
         }),
       ]),
     ) as Record<ServiceName, ServiceProcess>;
-    const system = new TestSystem(workDir, services, databases);
+    const system = new TestSystem(workDir, services, databases, proxies);
     try {
       await Promise.all(SERVICE_NAMES.map((service) => services[service].start()));
     } catch (error) {
@@ -79,6 +90,14 @@ export class TestSystem {
 
   url(service: ServiceName): string {
     return this.services[service].url;
+  }
+
+  /** The FaultProxy in front of a service (see `faultProxies`). */
+  proxy(service: ServiceName): FaultProxy {
+    const proxy = this.proxies[service];
+    if (!proxy)
+      throw new Error(`${service} has no fault proxy: start the system with faultProxies: ['${service}']`);
+    return proxy;
   }
 
   http(service: ServiceName): HttpClient {
@@ -132,6 +151,7 @@ export class TestSystem {
         this.services[service].stop().catch(() => this.services[service].kill()),
       ),
     );
+    await Promise.all(Object.values(this.proxies).map((proxy) => proxy.close()));
     await this.databases.dispose();
     if (!process.env.E2E_KEEP_TMP) await rm(this.workDir, { recursive: true, force: true });
   }

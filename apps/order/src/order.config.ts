@@ -1,13 +1,13 @@
-import { BaseServiceConfig, IsServiceUrl } from '@app/config';
+import { BaseServiceConfig, DEFAULT_PORTS, defaultServiceUrl, IsServiceUrl } from '@app/config';
 
 export class OrderConfig extends BaseServiceConfig {
   readonly serviceKey = 'order';
   readonly defaultDatabaseName = 'orders';
-  override PORT = 8380;
+  override PORT = DEFAULT_PORTS.order;
 
   @IsServiceUrl()
-  WAREHOUSE_SERVICE_URL = 'http://localhost:8280';
+  WAREHOUSE_SERVICE_URL = defaultServiceUrl('warehouse');
 
   @IsServiceUrl()
-  WARRANTY_SERVICE_URL = 'http://localhost:8180';
+  WARRANTY_SERVICE_URL = defaultServiceUrl('warranty');
 }

@@ -1,10 +1,10 @@
-import { BaseServiceConfig, IsServiceUrl } from '@app/config';
+import { BaseServiceConfig, DEFAULT_PORTS, defaultServiceUrl, IsServiceUrl } from '@app/config';
 
 export class WarehouseConfig extends BaseServiceConfig {
   readonly serviceKey = 'warehouse';
   readonly defaultDatabaseName = 'warehouse';
-  override PORT = 8280;
+  override PORT = DEFAULT_PORTS.warehouse;
 
   @IsServiceUrl()
-  WARRANTY_SERVICE_URL = 'http://localhost:8180';
+  WARRANTY_SERVICE_URL = defaultServiceUrl('warranty');
 }

@@ -1,11 +1,11 @@
 import { Type } from 'class-transformer';
 import { IsInt, Min } from 'class-validator';
-import { BaseServiceConfig } from '@app/config';
+import { BaseServiceConfig, DEFAULT_PORTS } from '@app/config';
 
 export class WarrantyConfig extends BaseServiceConfig {
   readonly serviceKey = 'warranty';
   readonly defaultDatabaseName = 'warranty';
-  override PORT = 8180;
+  override PORT = DEFAULT_PORTS.warranty;
 
   /** How long a warranty lasts after the purchase. */
   @Type(() => Number)

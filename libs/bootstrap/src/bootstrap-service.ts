@@ -1,8 +1,11 @@
+import type { Server } from 'node:http';
 import { DynamicModule, INestApplication, Logger } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { BaseServiceConfig } from '@app/config';
-import { AllExceptionsFilter, describeError, stackOf } from '@app/errors';
+import { isDatabaseUnavailable } from '@app/database';
+import { AllExceptionsFilter, DatabaseUnavailableError, describeError, stackOf } from '@app/errors';
+import { answerClientErrorsWithJson } from './client-error';
 import { jsonBody } from './json-body.middleware';
 import { exactJsonContentType } from './json-content-type.middleware';
 import { setupSwagger } from './swagger';
@@ -40,7 +43,12 @@ export async function bootstrapService(
   app.use(jsonBody());
   app.set('x-powered-by', false);
   app.useGlobalPipes(new RequestValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter(app.get(HttpAdapterHost)));
+  app.useGlobalFilters(
+    new AllExceptionsFilter(app.get(HttpAdapterHost), [
+      (error) => (isDatabaseUnavailable(error) ? new DatabaseUnavailableError(config.serviceName) : undefined),
+    ]),
+  );
+  answerClientErrorsWithJson(app.getHttpServer() as Server);
   setupSwagger(app, `${config.serviceName} Service`, description);
   installGracefulShutdown(app, logger);
   connectMicroservices?.(app);

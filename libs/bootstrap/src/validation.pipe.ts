@@ -1,15 +1,5 @@
-import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
-import { BadRequestError } from '@app/errors';
-
-function describe(errors: ValidationError[], parent = ''): string[] {
-  return errors.flatMap((error) => {
-    const path = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((text) =>
-      text.replace(/^property (\S+) should not exist$/, 'unknown field $1 is not allowed'),
-    );
-    return [...own, ...describe(error.children ?? [], path)];
-  });
-}
+import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
+import { BadRequestError, validationMessages } from '@app/errors';
 
 /**
  * Validates bodies against their DTO: unknown fields and non-object bodies are rejected, and the
@@ -25,7 +15,7 @@ export class RequestValidationPipe extends ValidationPipe {
       forbidUnknownValues: true,
       transform: true,
       validateCustomDecorators: false,
-      exceptionFactory: (errors) => new BadRequestError(describe(errors).join('; ')),
+      exceptionFactory: (errors) => new BadRequestError(validationMessages(errors).join('; ')),
     });
   }
 

@@ -1,4 +1,5 @@
 export * from './base-service.config';
 export * from './config.module';
-export * from './load-config';
 export * from './is-service-url';
+export * from './load-config';
+export * from './service-urls';

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
-import { ValidationError, validateSync } from 'class-validator';
+import { validateSync } from 'class-validator';
+import { validationMessages } from '@app/errors';
 
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 
@@ -8,14 +9,6 @@ export class ConfigValidationError extends Error {
     super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
     this.name = ConfigValidationError.name;
   }
-}
-
-function describe(errors: ValidationError[]): string[] {
-  return errors.flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((text) =>
-      text.startsWith(error.property) ? text : `${error.property}: ${text}`,
-    ),
-  );
 }
 
 /**
@@ -36,7 +29,7 @@ export function loadConfig<T extends object>(
   const config = plainToInstance(configClass, { ...defaults, ...given });
   const errors = validateSync(config, { forbidUnknownValues: true });
   if (errors.length > 0) {
-    throw new ConfigValidationError(describe(errors));
+    throw new ConfigValidationError(validationMessages(errors));
   }
   return Object.freeze(config);
 }

@@ -1,7 +1,19 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsInt, IsNotEmpty, IsString, Matches, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsEnum,
+  IsInt,
+  IsNotEmpty,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  NotContains,
+} from 'class-validator';
 import { Size } from './enums';
 
 /** Any RFC 4122 UUID, any version, any case; responses always carry lower case. */
@@ -10,6 +22,15 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 const lowerCase = Transform(({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.toLowerCase() : value,
 );
+
+const lowerCaseEach = Transform(({ value }: { value: unknown }) =>
+  Array.isArray(value)
+    ? value.map((item: unknown) => (typeof item === 'string' ? item.toLowerCase() : item))
+    : value,
+);
+
+/** The most UUIDs one batch look-up takes: a bounded request, far below the 1 MiB body limit. */
+export const MAX_BATCH_SIZE = 1000;
 
 /** A UUID body field: validated, then normalised to lower case. */
 export function IsUuidField(description: string): PropertyDecorator {
@@ -21,6 +42,19 @@ export function IsUuidField(description: string): PropertyDecorator {
   );
 }
 
+/** A batch look-up's list of UUIDs: 1 to MAX_BATCH_SIZE of them, normalised to lower case. */
+export function IsUuidListField(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ type: [String], format: 'uuid', description, minItems: 1, maxItems: MAX_BATCH_SIZE }),
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(MAX_BATCH_SIZE),
+    IsString({ each: true, message: 'each value in $property must be a UUID' }),
+    Matches(UUID_PATTERN, { each: true, message: 'each value in $property must be a UUID' }),
+    lowerCaseEach,
+  );
+}
+
 /** A required, non-blank text field of bounded length. */
 export function IsTextField(description: string, example: string, maxLength = 255): PropertyDecorator {
   return applyDecorators(
@@ -28,6 +62,8 @@ export function IsTextField(description: string, example: string, maxLength = 25
     IsString(),
     IsNotEmpty(),
     MaxLength(maxLength),
+    // PostgreSQL cannot store NUL in text, and no reader expects one.
+    NotContains('\u0000', { message: '$property must not contain NUL characters' }),
   );
 }
 

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Size } from './enums';
-import { IsSizeField, IsTextField, IsUuidField } from './validation';
+import { IsSizeField, IsTextField, IsUuidField, IsUuidListField } from './validation';
 
 /** Body of warehouse `POST /` and order `POST /{userUid}`: which item to buy. */
 export class ItemSelection {
@@ -46,4 +46,10 @@ export class CatalogueItemResponse {
 export class ClaimRequest {
   @IsTextField('Why the customer claims the warranty', 'The brick does not fit', 1000)
   reason!: string;
+}
+
+/** Body of warehouse `POST /order-items/lookup`: several order items in one call. */
+export class OrderItemLookupRequest {
+  @IsUuidListField('The order items to look up; unknown ones are left out of the answer')
+  orderItemUids!: string[];
 }

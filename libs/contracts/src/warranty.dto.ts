@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { WarrantyDecision, WarrantyStatus } from './enums';
-import { IsCountField, IsTextField } from './validation';
+import { IsCountField, IsTextField, IsUuidListField } from './validation';
 
 /** Body of warranty `POST /{itemUid}/warranty`. */
 export class WarrantyClaimRequest {
@@ -28,4 +28,10 @@ export class WarrantyDecisionResponse {
 
   @ApiProperty({ enum: WarrantyDecision, enumName: 'WarrantyDecision' })
   decision!: WarrantyDecision;
+}
+
+/** Body of warranty `POST /lookup`: the warranties of several items in one call. */
+export class WarrantyLookupRequest {
+  @IsUuidListField('The items whose warranties to look up; items without one are left out of the answer')
+  itemUids!: string[];
 }

@@ -11,9 +11,12 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import type { Application, Request, Response } from 'express';
 import { allowedMethods } from './allowed-methods';
-import { stackOf } from './describe-error';
+import { describeError, stackOf } from './describe-error';
 import { DomainException } from './domain.exception';
-import { httpStatusOf } from './http-status';
+import { httpHeadersOf, httpStatusOf } from './http-status';
+
+/** Recognises an error from a lower layer that is really a domain error (e.g. a database that is down). */
+export type ErrorTranslator = (error: unknown) => DomainException | undefined;
 
 export interface ErrorBody {
   message: string;
@@ -44,7 +47,10 @@ function messageOf(exception: HttpException): string {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly translators: ErrorTranslator[] = [],
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
@@ -61,9 +67,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     response.status(answer.status).json(answer.body);
   }
 
-  private answerFor(exception: unknown, request: Request): ErrorAnswer {
+  private answerFor(thrown: unknown, request: Request): ErrorAnswer {
+    const exception = this.translate(thrown);
     if (exception instanceof DomainException) {
-      return { status: httpStatusOf(exception.code), body: { message: exception.message } };
+      return {
+        status: httpStatusOf(exception),
+        body: { message: exception.message },
+        headers: httpHeadersOf(exception),
+      };
     }
     if (exception instanceof NotFoundException && this.isUnroutedRequest(exception, request)) {
       return this.unroutedAnswer(request);
@@ -80,6 +91,17 @@ export class AllExceptionsFilter implements ExceptionFilter {
       status: HttpStatus.INTERNAL_SERVER_ERROR,
       body: { message: 'Internal server error', correlationId },
     };
+  }
+
+  private translate(thrown: unknown): unknown {
+    for (const translate of this.translators) {
+      const translated = translate(thrown);
+      if (translated) {
+        this.logger.warn(`${translated.message}: ${describeError(thrown)}`);
+        return translated;
+      }
+    }
+    return thrown;
   }
 
   /** Nest's own "no route" 404 reads "Cannot METHOD /path". */

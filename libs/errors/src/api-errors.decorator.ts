@@ -9,7 +9,9 @@ export class ErrorResponse {
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input; the message names each bad field',
   404: 'Not found',
-  409: 'Conflicts with the current state',
+  409: 'Conflicts with the current state; with Retry-After: the same request is still running',
+  413: 'Request body larger than 1 MiB',
+  422: 'An idempotency key used again for another request',
   503: 'A service this one needs is unavailable',
 };
 

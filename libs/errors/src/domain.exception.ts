@@ -6,8 +6,14 @@ export enum ErrorCode {
   BAD_REQUEST = 'BAD_REQUEST',
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
+  /** The same request (same idempotency key) is still being worked on: try again later. */
+  IN_PROGRESS = 'IN_PROGRESS',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  /** Well-formed, but it cannot be processed as asked (an idempotency key reused for another request). */
+  UNPROCESSABLE = 'UNPROCESSABLE',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+  /** Another service answered with a client error this one has no code for: passed on as it came. */
+  PASSED_ON = 'PASSED_ON',
 }
 
 /** An expected failure whose message is safe to show to the client. */
@@ -17,7 +23,7 @@ export class DomainException extends Error {
     message: string,
   ) {
     super(message);
-    this.name = DomainException.name;
+    this.name = new.target.name;
   }
 }
 
@@ -33,9 +39,31 @@ export class ConflictError extends DomainException {
   }
 }
 
+/** 409 with `Retry-After`: the request is fine, but an identical one is running right now. */
+export class InProgressError extends DomainException {
+  /** Seconds after which a retry is likely to find the first request finished. */
+  static readonly RETRY_AFTER_SECONDS = 1;
+
+  constructor(message: string) {
+    super(ErrorCode.IN_PROGRESS, message);
+  }
+}
+
 export class BadRequestError extends DomainException {
   constructor(message: string) {
     super(ErrorCode.BAD_REQUEST, message);
+  }
+}
+
+export class UnprocessableError extends DomainException {
+  constructor(message: string) {
+    super(ErrorCode.UNPROCESSABLE, message);
+  }
+}
+
+export class PayloadTooLargeError extends DomainException {
+  constructor(message: string) {
+    super(ErrorCode.PAYLOAD_TOO_LARGE, message);
   }
 }
 
@@ -43,5 +71,22 @@ export class BadRequestError extends DomainException {
 export class ServiceUnavailableError extends DomainException {
   constructor(readonly serviceName: string) {
     super(ErrorCode.SERVICE_UNAVAILABLE, `${serviceName} Service unavailable`);
+  }
+}
+
+/** This service's own database cannot be reached (restarting, shutting down, gone). */
+export class DatabaseUnavailableError extends DomainException {
+  constructor(serviceName: string) {
+    super(ErrorCode.SERVICE_UNAVAILABLE, `${serviceName} database unavailable`);
+  }
+}
+
+/** Another service's answer with a 4xx status this one has no code for, kept as it came. */
+export class PassedOnError extends DomainException {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(ErrorCode.PASSED_ON, message);
   }
 }

@@ -4,34 +4,60 @@ import {
   ConflictError,
   DomainException,
   ErrorCode,
+  InProgressError,
   NotFoundError,
+  PassedOnError,
+  PayloadTooLargeError,
+  UnprocessableError,
 } from './domain.exception';
 
-export function httpStatusOf(code: ErrorCode): HttpStatus {
-  switch (code) {
+export function httpStatusOf(exception: DomainException): number {
+  switch (exception.code) {
     case ErrorCode.BAD_REQUEST:
       return HttpStatus.BAD_REQUEST;
     case ErrorCode.NOT_FOUND:
       return HttpStatus.NOT_FOUND;
     case ErrorCode.CONFLICT:
+    case ErrorCode.IN_PROGRESS:
       return HttpStatus.CONFLICT;
     case ErrorCode.PAYLOAD_TOO_LARGE:
       return HttpStatus.PAYLOAD_TOO_LARGE;
+    case ErrorCode.UNPROCESSABLE:
+      return HttpStatus.UNPROCESSABLE_ENTITY;
     case ErrorCode.SERVICE_UNAVAILABLE:
       return HttpStatus.SERVICE_UNAVAILABLE;
+    case ErrorCode.PASSED_ON:
+      return exception instanceof PassedOnError ? exception.status : HttpStatus.INTERNAL_SERVER_ERROR;
   }
 }
 
-/** The reverse mapping, for an error a callee answered with; undefined for unmapped statuses. */
-export function domainErrorFromStatus(status: number, message: string): DomainException | undefined {
-  switch (status) {
-    case 400:
-      return new BadRequestError(message);
-    case 404:
-      return new NotFoundError(message);
-    case 409:
-      return new ConflictError(message);
-    default:
-      return undefined;
-  }
+/** Headers that go with an error answer (a 409 IN_PROGRESS says when to try again). */
+export function httpHeadersOf(exception: DomainException): Record<string, string> {
+  return exception.code === ErrorCode.IN_PROGRESS
+    ? { 'Retry-After': String(InProgressError.RETRY_AFTER_SECONDS) }
+    : {};
+}
+
+const KNOWN_CLIENT_ERRORS = new Map<number, new (message: string) => DomainException>([
+  [HttpStatus.BAD_REQUEST, BadRequestError],
+  [HttpStatus.NOT_FOUND, NotFoundError],
+  [HttpStatus.CONFLICT, ConflictError],
+  [HttpStatus.PAYLOAD_TOO_LARGE, PayloadTooLargeError],
+  [HttpStatus.UNPROCESSABLE_ENTITY, UnprocessableError],
+]);
+
+/**
+ * The reverse mapping, for a client error another service answered with: the same domain error
+ * with its message. A 409 with `Retry-After` is an identical request still running. Every 4xx is
+ * an answer from a working service, so none of them counts against its circuit breaker.
+ */
+export function domainErrorFromStatus(
+  status: number,
+  message: string,
+  headers: { retryAfter?: string } = {},
+): DomainException {
+  if (status === Number(HttpStatus.CONFLICT) && headers.retryAfter !== undefined)
+    return new InProgressError(message);
+  const Known = KNOWN_CLIENT_ERRORS.get(status);
+  return Known ? new Known(message) : new PassedOnError(status, message);
 }

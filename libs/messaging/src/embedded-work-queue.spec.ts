@@ -1,12 +1,15 @@
 import { EmbeddedWorkQueue } from './embedded-work-queue';
 import { JobOutcome, LocalJobSource } from './work-queue';
 
+const LEASE_MS = 10_000;
+const RETRY_MS = 2_000;
+
 /** An in-memory job table: job id → when it is due (ms), like the rows' next-try time. */
 class FakeJobs implements LocalJobSource {
   readonly due = new Map<string, number>();
   readonly tried: string[] = [];
 
-  constructor(private readonly outcomes: Record<string, JobOutcome[]>) {}
+  constructor(private readonly outcomes: Record<string, JobOutcome[]> = {}) {}
 
   leaseDue(limit: number, leaseMs: number): Promise<string[]> {
     const now = Date.now();
@@ -26,71 +29,89 @@ class FakeJobs implements LocalJobSource {
 
   process(jobId: string): Promise<JobOutcome> {
     this.tried.push(jobId);
-    const outcome = this.outcomes[jobId].shift() ?? { kind: 'done' };
-    if (outcome.kind === 'retry') this.due.set(jobId, Date.now() + 50 * outcome.attempts);
+    const outcome = this.outcomes[jobId]?.shift() ?? { kind: 'done' };
+    if (outcome.kind === 'retry') this.due.set(jobId, Date.now() + RETRY_MS);
     else this.due.delete(jobId);
     return Promise.resolve(outcome);
   }
 }
 
-async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe(EmbeddedWorkQueue.name, () => {
-  let queue: EmbeddedWorkQueue;
+  let sut: EmbeddedWorkQueue;
 
   beforeEach(() => {
-    queue = new EmbeddedWorkQueue({ leaseMs: 10_000 });
+    jest.useFakeTimers({ now: 1_000_000 });
+    sut = new EmbeddedWorkQueue({ leaseMs: LEASE_MS, batchSize: 2 });
   });
 
-  afterEach(() => queue.onModuleDestroy());
+  afterEach(async () => {
+    await sut.onModuleDestroy();
+    jest.useRealTimers();
+  });
 
-  it('tries due jobs earliest first, and a retried job again after its back-off, not before', async () => {
-    const jobs = new FakeJobs({
-      a: [{ kind: 'retry', attempts: 1, error: 'down' }, { kind: 'done' }],
-      b: [{ kind: 'done' }],
-    });
-    jobs.due.set('b', Date.now() - 5);
-    jobs.due.set('a', Date.now() - 10);
+  it('tries due jobs earliest first, across batches, and leaves jobs that are not due yet', async () => {
+    const jobs = new FakeJobs();
+    jobs.due.set('c', Date.now() - 1);
+    jobs.due.set('a', Date.now() - 30);
+    jobs.due.set('b', Date.now() - 20);
+    jobs.due.set('later', Date.now() + 60_000);
 
-    queue.attachLocalWorker(jobs);
-    await until(() => jobs.tried.length === 2);
-    expect(jobs.tried).toEqual(['a', 'b']);
+    sut.attachLocalWorker(jobs);
+    await jest.advanceTimersByTimeAsync(0);
 
-    await until(() => jobs.tried.length === 3);
-    expect(jobs.tried).toEqual(['a', 'b', 'a']);
+    expect(jobs.tried).toEqual(['a', 'b', 'c']);
+    expect([...jobs.due.keys()]).toEqual(['later']);
+  });
+
+  it('tries a job that asked for a retry again after its back-off, not before', async () => {
+    const jobs = new FakeJobs({ a: [{ kind: 'retry', attempts: 1, error: 'down' }] });
+    jobs.due.set('a', Date.now());
+
+    sut.attachLocalWorker(jobs);
+    await jest.advanceTimersByTimeAsync(RETRY_MS - 1);
+    expect(jobs.tried).toEqual(['a']);
+
+    await jest.advanceTimersByTimeAsync(1);
+    expect(jobs.tried).toEqual(['a', 'a']);
     expect(jobs.due.size).toBe(0);
   });
 
-  it('wakes up for a job handed over while it sleeps', async () => {
-    const jobs = new FakeJobs({ c: [{ kind: 'done' }] });
-    queue.attachLocalWorker(jobs);
-    await until(() => true);
+  it('wakes up at once for a job handed over while it sleeps', async () => {
+    const jobs = new FakeJobs();
+    sut.attachLocalWorker(jobs);
+    await jest.advanceTimersByTimeAsync(0);
 
-    jobs.due.set('c', Date.now());
-    await queue.publish('c');
+    jobs.due.set('new', Date.now());
+    await sut.publish('new');
+    await jest.advanceTimersByTimeAsync(0);
 
-    await until(() => jobs.tried.includes('c'));
+    expect(jobs.tried).toEqual(['new']);
+  });
+
+  it('a job that throws is left to its lease, and the others are still tried', async () => {
+    const jobs = new FakeJobs();
+    const process = jobs.process.bind(jobs);
+    jobs.process = (jobId) => (jobId === 'bad' ? Promise.reject(new Error('boom')) : process(jobId));
+    jobs.due.set('bad', Date.now() - 2);
+    jobs.due.set('good', Date.now() - 1);
+
+    sut.attachLocalWorker(jobs);
+    await jest.advanceTimersByTimeAsync(0);
+
+    expect(jobs.tried).toEqual(['good']);
+    expect(jobs.due.get('bad')).toBe(Date.now() + LEASE_MS); // tried again once its lease runs out
   });
 
   it('stops taking jobs once destroyed', async () => {
-    const jobs = new FakeJobs({ d: [{ kind: 'done' }] });
-    queue.attachLocalWorker(jobs);
-    await queue.onModuleDestroy();
+    const jobs = new FakeJobs();
+    sut.attachLocalWorker(jobs);
+    await jest.advanceTimersByTimeAsync(0);
+    await sut.onModuleDestroy();
 
     jobs.due.set('d', Date.now());
-    await queue.publish('d');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sut.publish('d');
+    await jest.advanceTimersByTimeAsync(120_000);
 
     expect(jobs.tried).toEqual([]);
-  });
-
-  it('is always healthy: the table is the queue', () => {
-    expect(queue.health()).toEqual({ up: true, type: 'embedded' });
   });
 });

@@ -1,6 +1,7 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
-import { JobOutcome, LocalJobSource, QueueHealth, WorkQueue } from './work-queue';
 import { describeError } from '@app/errors';
+import { TimerLoop } from '@app/scheduling';
+import { JobOutcome, LocalJobSource, QueueHealth, WorkQueue } from './work-queue';
 
 export interface EmbeddedWorkQueueOptions {
   /** How long a taken job is withheld from other workers; longer than one try can last. */
@@ -8,11 +9,11 @@ export interface EmbeddedWorkQueueOptions {
   /** Jobs taken per round. */
   batchSize?: number;
   /** The longest the worker sleeps without looking (jobs written by another process). */
-  maxSleepMs?: number;
+  idleMs?: number;
 }
 
 const DEFAULT_BATCH_SIZE = 10;
-const DEFAULT_MAX_SLEEP_MS = 60_000;
+const DEFAULT_IDLE_MS = 60_000;
 /** A job due now but taken by another worker is looked at again after this. */
 const MIN_SLEEP_MS = 100;
 /** After the table itself failed (e.g. the database is briefly unreachable). */
@@ -24,29 +25,31 @@ const ERROR_PAUSE_MS = 2000;
  * next try first), tries them one at a time and sleeps until the next one is due — woken early
  * when a job is handed over. A retry's back-off is the row's next-try time, so a service that is
  * down is not polled; a process killed mid-try leaves a lease that runs out, and the job is
- * tried again after a restart.
+ * tried again after a restart. Rows are leased with FOR UPDATE SKIP LOCKED, so several instances
+ * share the table without trying a job twice at once.
  */
 export class EmbeddedWorkQueue extends WorkQueue implements OnModuleDestroy {
   readonly type = 'embedded' as const;
-  private readonly logger = new Logger('ClaimsQueue');
-  private source?: LocalJobSource;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private wakeAgain = false;
-  private stopped = false;
+  private readonly logger = new Logger('EmbeddedQueue');
+  private loop?: TimerLoop;
 
   constructor(private readonly options: EmbeddedWorkQueueOptions) {
     super();
   }
 
   publish(_jobId: string): Promise<void> {
-    this.wake();
+    this.loop?.wake();
     return Promise.resolve();
   }
 
   /** The back-off is already in the row (its next-try time); the worker only re-plans its sleep. */
   scheduleRetry(_jobId: string, _attempts: number): Promise<void> {
-    this.wake();
+    this.loop?.wake();
+    return Promise.resolve();
+  }
+
+  /** The dead jobs are the failed rows themselves: nothing else to keep in step. */
+  rebuildDeadLetters(_jobIds: string[]): Promise<void> {
     return Promise.resolve();
   }
 
@@ -55,53 +58,37 @@ export class EmbeddedWorkQueue extends WorkQueue implements OnModuleDestroy {
   }
 
   attachLocalWorker(source: LocalJobSource): void {
-    this.source = source;
-    this.wake();
-  }
-
-  /** Runs a round now, or right after the current one. */
-  wake(): void {
-    if (!this.source || this.stopped) return;
-    if (this.running) {
-      this.wakeAgain = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.round(this.source).finally(() => {
-      this.running = undefined;
-      if (this.wakeAgain) {
-        this.wakeAgain = false;
-        this.wake();
-      }
+    this.loop = new TimerLoop({
+      name: 'EmbeddedQueue',
+      round: (signal) => this.round(source, signal),
+      idleMs: this.options.idleMs ?? DEFAULT_IDLE_MS,
+      minSleepMs: MIN_SLEEP_MS,
+      errorPauseMs: ERROR_PAUSE_MS,
     });
+    this.loop.start();
   }
 
   /** Stops taking jobs and waits for the one being tried, before the database closes. */
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop?.stop();
   }
 
-  private async round(source: LocalJobSource): Promise<void> {
-    try {
-      for (;;) {
-        const jobIds = await source.leaseDue(
-          this.options.batchSize ?? DEFAULT_BATCH_SIZE,
-          this.options.leaseMs,
-        );
-        if (jobIds.length === 0) break;
-        for (const jobId of jobIds) {
-          if (this.stopped) return;
-          await this.tryJob(source, jobId);
-        }
+  /** Tries every due job, then tells how long until the next one is due. */
+  private async round(source: LocalJobSource, signal: AbortSignal): Promise<number | undefined> {
+    for (;;) {
+      const jobIds = await source.leaseDue(
+        this.options.batchSize ?? DEFAULT_BATCH_SIZE,
+        this.options.leaseMs,
+      );
+      if (jobIds.length === 0) break;
+      for (const jobId of jobIds) {
+        // Jobs leased but not tried are tried again when their lease runs out.
+        if (signal.aborted) return undefined;
+        await this.tryJob(source, jobId);
       }
-      const next = await source.nextDueAt();
-      this.sleep(next ? next.getTime() - Date.now() : (this.options.maxSleepMs ?? DEFAULT_MAX_SLEEP_MS));
-    } catch (error) {
-      this.logger.error(`Queue table unavailable: ${describeError(error)}`);
-      this.sleep(ERROR_PAUSE_MS);
     }
+    const next = await source.nextDueAt();
+    return next ? next.getTime() - Date.now() : undefined;
   }
 
   private async tryJob(source: LocalJobSource, jobId: string): Promise<void> {
@@ -116,12 +103,5 @@ export class EmbeddedWorkQueue extends WorkQueue implements OnModuleDestroy {
     if (outcome.kind === 'dead') {
       this.logger.error(`Job '${jobId}' can never succeed, dead-lettered (kept as FAILED): ${outcome.error}`);
     }
-  }
-
-  private sleep(ms: number): void {
-    if (this.stopped) return;
-    clearTimeout(this.timer);
-    const maxSleepMs = this.options.maxSleepMs ?? DEFAULT_MAX_SLEEP_MS;
-    this.timer = setTimeout(() => this.wake(), Math.min(Math.max(ms, MIN_SLEEP_MS), maxSleepMs));
   }
 }

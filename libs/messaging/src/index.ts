@@ -3,6 +3,5 @@ export * from './embedded-work-queue';
 export * from './messaging.module';
 export * from './queue-topology';
 export * from './rabbitmq-work-queue';
-export * from './retry-schedule';
 export * from './rmq-consumer';
 export * from './work-queue';

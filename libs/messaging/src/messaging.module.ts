@@ -3,7 +3,7 @@ import { BaseServiceConfig } from '@app/config';
 import { EmbeddedWorkQueue } from './embedded-work-queue';
 import { queueTopology } from './queue-topology';
 import { RabbitMqWorkQueue } from './rabbitmq-work-queue';
-import { RetrySchedule } from './retry-schedule';
+import { RetrySchedule } from '@app/scheduling';
 import { WorkQueue } from './work-queue';
 
 export interface MessagingModuleOptions {

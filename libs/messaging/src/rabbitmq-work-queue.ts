@@ -1,8 +1,9 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { connect, type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
-import type { ConfirmChannel } from 'amqplib';
+import type { ConfirmChannel, Message } from 'amqplib';
+import { describeError } from '@app/errors';
+import { RetrySchedule } from '@app/scheduling';
 import { declareTopology, QueueTopology, retryTierAfter } from './queue-topology';
-import { RetrySchedule } from './retry-schedule';
 import { LocalJobSource, QueueHealth, WorkQueue } from './work-queue';
 
 /** Heartbeats find a dead connection within seconds; a lost connection is retried every second. */
@@ -23,16 +24,28 @@ export interface RabbitMqWorkQueueOptions {
   publishTimeoutMs?: number;
 }
 
+/** The options of amqp-connection-manager's connection, shared by the publisher and the consumer. */
+export function connectionOptions(connectionName: string) {
+  return {
+    heartbeatIntervalInSeconds: AMQP_HEARTBEAT_SECONDS,
+    reconnectTimeInSeconds: AMQP_RECONNECT_SECONDS,
+    connectionOptions: { clientProperties: { connection_name: connectionName } },
+  };
+}
+
 /**
  * Publishes jobs to RabbitMQ: persistent messages on a confirm channel, so a publish resolves only
  * once the broker has taken responsibility for the message. The connection (amqp-connection-
  * manager) reconnects on its own and re-declares the topology each time. While it is down,
  * publishing fails at once instead of queueing in memory: the caller's outbox row stays
  * unpublished and its relay publishes it later, so nothing lives only in this process.
+ *
+ * Messages are `mandatory`: one the broker cannot route (its queue was deleted under us) comes
+ * back, and the topology is declared again and the message sent once more.
  */
 export class RabbitMqWorkQueue extends WorkQueue implements OnApplicationShutdown {
   readonly type = 'rabbitmq' as const;
-  private readonly logger = new Logger('ClaimsBroker');
+  private readonly logger = new Logger('RabbitMqQueue');
   private readonly connection: AmqpConnectionManager;
   private readonly channel: ChannelWrapper;
   private lastError?: string;
@@ -41,11 +54,7 @@ export class RabbitMqWorkQueue extends WorkQueue implements OnApplicationShutdow
 
   constructor(private readonly options: RabbitMqWorkQueueOptions) {
     super();
-    this.connection = connect([options.url], {
-      heartbeatIntervalInSeconds: AMQP_HEARTBEAT_SECONDS,
-      reconnectTimeInSeconds: AMQP_RECONNECT_SECONDS,
-      connectionOptions: { clientProperties: { connection_name: options.connectionName } },
-    });
+    this.connection = connect([options.url], connectionOptions(options.connectionName));
     this.connection.on('connect', () => {
       this.wasConnected = true;
       this.lastError = undefined;
@@ -69,7 +78,7 @@ export class RabbitMqWorkQueue extends WorkQueue implements OnApplicationShutdow
       confirm: true,
       json: false,
       publishTimeout: options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS,
-      setup: (channel: ConfirmChannel) => declareTopology(channel, options.topology),
+      setup: (channel: ConfirmChannel) => this.setUp(channel),
     });
     this.channel.on('error', (error: Error) => this.logger.error(`RabbitMQ channel error: ${error.message}`));
   }
@@ -80,6 +89,13 @@ export class RabbitMqWorkQueue extends WorkQueue implements OnApplicationShutdow
 
   scheduleRetry(jobId: string, attempts: number): Promise<void> {
     return this.send(retryTierAfter(this.options.topology, this.options.schedule, attempts).queue, jobId);
+  }
+
+  /** Empties the dead-letter queue and fills it with one message per dead job. */
+  async rebuildDeadLetters(jobIds: string[]): Promise<void> {
+    this.assertConnected();
+    await this.channel.purgeQueue(this.options.topology.dead);
+    for (const jobId of jobIds) await this.send(this.options.topology.dead, jobId);
   }
 
   health(): QueueHealth {
@@ -98,13 +114,42 @@ export class RabbitMqWorkQueue extends WorkQueue implements OnApplicationShutdow
     await this.connection.close();
   }
 
-  private async send(queue: string, jobId: string): Promise<void> {
+  private async setUp(channel: ConfirmChannel): Promise<void> {
+    await declareTopology(channel, this.options.topology);
+    channel.on('return', (message: Message) => void this.resend(channel, message));
+    // A channel the broker closed with an error (a channel-level error; the connection lives on)
+    // is not reopened by amqp-connection-manager until the next reconnect: force one, so that
+    // publishing never stays broken. (A dropped connection closes its channels without 'error'
+    // and reconnects by itself; forcing a reconnect then would hang on the dead socket.)
+    channel.on('error', () => {
+      if (!this.closing && this.connection.isConnected()) this.connection.reconnect();
+    });
+  }
+
+  private async resend(channel: ConfirmChannel, message: Message): Promise<void> {
+    const queue = message.fields.routingKey;
+    this.logger.warn(`Message for missing queue '${queue}' returned; declaring the queues again`);
+    try {
+      await declareTopology(channel, this.options.topology);
+      channel.sendToQueue(queue, message.content, message.properties);
+    } catch (error) {
+      // The job's row is still waiting: the outbox republishes it once it is overdue.
+      this.logger.error(`Could not send the returned message again: ${describeError(error)}`);
+    }
+  }
+
+  private assertConnected(): void {
     if (!this.connection.isConnected()) {
       throw new Error(`RabbitMQ is not connected${this.lastError ? ` (${this.lastError})` : ''}`);
     }
+  }
+
+  private async send(queue: string, jobId: string): Promise<void> {
+    this.assertConnected();
     const packet = { pattern: this.options.pattern, data: { [this.options.payloadKey]: jobId } };
     await this.channel.sendToQueue(queue, Buffer.from(JSON.stringify(packet)), {
       persistent: true,
+      mandatory: true,
       contentType: 'application/json',
       messageId: jobId,
     });

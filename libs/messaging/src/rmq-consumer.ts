@@ -2,9 +2,9 @@ import { Logger } from '@nestjs/common';
 import { CustomStrategy, RmqContext, RmqOptions, ServerRMQ } from '@nestjs/microservices';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import type { Channel, Message } from 'amqplib';
-import { mainQueueOptions, QueueTopology } from './queue-topology';
-import { AMQP_HEARTBEAT_SECONDS, AMQP_RECONNECT_SECONDS } from './rabbitmq-work-queue';
 import { describeError } from '@app/errors';
+import { mainQueueOptions, QueueTopology } from './queue-topology';
+import { connectionOptions } from './rabbitmq-work-queue';
 
 export interface RmqConsumerOptions {
   url: string;
@@ -16,18 +16,25 @@ export interface RmqConsumerOptions {
 }
 
 /**
- * Nest's RMQ server, with two fixes for a channel that closes while it is being set up (a SIGTERM
- * right after start-up, a connection dropped mid-set-up), each of which would otherwise kill the
- * process: Nest starts `channel.consume()` without awaiting it (an unhandled rejection), and its
- * channel wrapper has no 'error' listener for a failed set-up (an unhandled 'error' event). Both
- * are logged instead; amqp-connection-manager reconnects and sets the channel up again.
+ * Nest's RMQ server, made to keep consuming whatever happens to its channel:
+ * - a channel that closes while it is being set up (a SIGTERM right after start-up, a connection
+ *   dropped mid-set-up) would kill the process twice over — Nest starts `channel.consume()`
+ *   without awaiting it (an unhandled rejection), and its channel wrapper has no 'error' listener
+ *   (an unhandled 'error' event); both are logged instead;
+ * - a consumer the broker cancels (its queue was deleted) arrives as a `null` delivery, which Nest
+ *   ignores, and a channel the broker closes with an error is not reopened by amqp-connection-
+ *   manager until the next reconnect: either one forces a reconnect, whose set-up declares the
+ *   queue again and consumes it.
  * Everything else is Nest's ServerRMQ.
  */
 export class ResilientServerRmq extends ServerRMQ {
-  private readonly setupLogger = new Logger('RmqServer');
+  private readonly setupLogger = new Logger('RmqConsumer');
+  private connection?: AmqpConnectionManager;
+  private closing = false;
 
   override createClient<T = AmqpConnectionManager>(): T {
     const client = super.createClient<AmqpConnectionManager>();
+    this.connection = client;
     const createChannel = client.createChannel.bind(client);
     client.createChannel = (options) => {
       const wrapper = createChannel(options);
@@ -48,16 +55,38 @@ export class ResilientServerRmq extends ServerRMQ {
       );
       return consuming;
     };
+    // Only a channel-level error: a dropped connection closes its channels without one and
+    // reconnects by itself (forcing a reconnect then would hang on the dead socket).
+    channel.on('error', () => this.reconnect('channel closed by the broker'));
     return super.setupChannel(channel, callback);
+  }
+
+  override async handleMessage(...args: Parameters<ServerRMQ['handleMessage']>): Promise<void> {
+    // amqplib hands the consumer `null` when the broker cancels it (Nest's types do not say so).
+    if ((args[0] as Message | null) === null) {
+      this.reconnect('consumer cancelled by the broker (queue deleted?)');
+      return;
+    }
+    return super.handleMessage(...args);
+  }
+
+  override async close(): Promise<void> {
+    this.closing = true;
+    await super.close();
+  }
+
+  private reconnect(why: string): void {
+    if (this.closing || !this.connection?.isConnected()) return; // a reconnect is under way anyway
+    this.setupLogger.warn(`${why}: reconnecting to declare the queue and consume again`);
+    this.connection.reconnect();
   }
 }
 
 /**
  * The Nest RMQ microservice that consumes the main queue, for `app.connectMicroservice()`:
  * manual acks (a delivery stays on the broker until its handler settled it, so a crash or a
- * dropped connection redelivers it), a bounded prefetch, and the queue's one declaration. Nest's
- * ServerRMQ connects through amqp-connection-manager, which reconnects after a lost connection
- * and runs the channel set-up again — queue, prefetch and consumer are re-established.
+ * dropped connection redelivers it), a bounded prefetch, and the queue's one declaration. Several
+ * instances of the service are competing consumers of the one queue.
  */
 export function rmqConsumerOptions(options: RmqConsumerOptions): Required<RmqOptions>['options'] {
   return {
@@ -66,11 +95,7 @@ export function rmqConsumerOptions(options: RmqConsumerOptions): Required<RmqOpt
     noAck: false,
     prefetchCount: options.prefetchCount,
     queueOptions: mainQueueOptions(options.topology),
-    socketOptions: {
-      heartbeatIntervalInSeconds: AMQP_HEARTBEAT_SECONDS,
-      reconnectTimeInSeconds: AMQP_RECONNECT_SECONDS,
-      connectionOptions: { clientProperties: { connection_name: options.connectionName } },
-    },
+    socketOptions: connectionOptions(options.connectionName),
   };
 }
 

@@ -48,6 +48,12 @@ export abstract class WorkQueue {
   /** Hands a job over to be tried again after the back-off for `attempts` failed tries. */
   abstract scheduleRetry(jobId: string, attempts: number): Promise<void>;
 
+  /**
+   * Makes the dead-letter queue hold exactly these jobs (after an operator put some back). The
+   * service's table is the record of dead jobs; the broker's copy is for its own tools.
+   */
+  abstract rebuildDeadLetters(jobIds: string[]): Promise<void>;
+
   abstract health(): QueueHealth;
 
   /**

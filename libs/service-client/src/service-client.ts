@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { BrokenCircuitError, CircuitState, TaskCancelledError } from 'cockatiel';
 import { Pool } from 'undici';
@@ -29,10 +30,11 @@ const UNAVAILABLE_MESSAGE = /^(.+) Service unavailable$/;
 
 /**
  * JSON over HTTP to one downstream service, through one keep-alive connection pool and one
- * resilience policy (circuit breaker + time-out). Outcomes are mapped to the contract: the
- * callee's 400/404/409 become the same domain errors with the callee's message, and its
- * "<Other> Service unavailable" passes through as such; refused connections, time-outs, other
- * 5xx and an open breaker become "<Service> Service unavailable" (503) at once: the fallback.
+ * resilience policy (circuit breaker + time-out). Outcomes are mapped to the contract: every
+ * 4xx of the callee becomes the domain error of that status with the callee's message (an
+ * answer, never a fault of the breaker), and its "<Other> Service unavailable" passes through as
+ * such; refused connections, time-outs, other 5xx and an open breaker become "<Service> Service
+ * unavailable" (503) at once: the fallback.
  */
 export class ServiceClient {
   private readonly logger: Logger;
@@ -104,7 +106,7 @@ export class ServiceClient {
     const dependency = response.statusCode === 503 ? this.unavailableDependency(text) : undefined;
     if (dependency) throw new ServiceUnavailableError(dependency);
     if (response.statusCode >= 500) throw new DownstreamServerError(response.statusCode);
-    if (response.statusCode >= 400) throw this.clientError(response.statusCode, text);
+    if (response.statusCode >= 400) throw this.clientError(response.statusCode, text, response.headers);
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
@@ -114,13 +116,13 @@ export class ServiceClient {
     return name !== undefined && name !== this.options.serviceName ? name : undefined;
   }
 
-  /** A 4xx of the callee is an answer, not a fault: pass its status and message on. */
-  private clientError(status: number, text: string): Error {
+  /** A 4xx of the callee is an answer, not a fault: its status and message are passed on. */
+  private clientError(status: number, text: string, headers: IncomingHttpHeaders): DomainException {
     const message = messageOf(text) ?? `${this.options.serviceName} Service answered ${status}`;
-    return (
-      domainErrorFromStatus(status, message) ??
-      new Error(`${this.options.serviceName} Service answered ${status}: ${message}`)
-    );
+    const retryAfter = headers['retry-after'];
+    return domainErrorFromStatus(status, message, {
+      retryAfter: typeof retryAfter === 'string' ? retryAfter : retryAfter?.[0],
+    });
   }
 }
 

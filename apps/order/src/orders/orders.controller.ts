@@ -20,12 +20,14 @@ export class OrdersController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Place an order: take the item, start its warranty, store it as PAID' })
   @ApiOkResponse({ type: OrderCreatedResponse })
-  @ApiErrors(400, 404, 409, 503)
+  @ApiIdempotencyKey('purchase')
+  @ApiErrors(400, 404, 409, 422, 503)
   place(
     @Param('userUid', ParseUuidPipe) userUid: string,
     @Body() selection: ItemSelection,
+    @IdempotencyKey() requestKey: string | undefined,
   ): Promise<OrderCreatedResponse> {
-    return this.orders.place(userUid, selection);
+    return this.orders.place(userUid, selection, requestKey);
   }
 
   @Get(':userUid/:orderUid')
@@ -51,7 +53,7 @@ export class OrdersController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: "Claim the warranty of the order's item, through warehouse" })
   @ApiOkResponse({ type: WarrantyDecisionResponse })
-  @ApiIdempotencyKey()
+  @ApiIdempotencyKey('claim')
   @ApiErrors(400, 404, 503)
   claimWarranty(
     @Param('orderUid', ParseUuidPipe) orderUid: string,
@@ -63,10 +65,14 @@ export class OrdersController {
 
   @Delete(':orderUid')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Return the order: item back to stock, warranty closed, CANCELED' })
+  @ApiOperation({ summary: 'Return the order: CANCELED, item back to stock, warranty closed' })
   @ApiNoContentResponse()
-  @ApiErrors(400, 404, 409, 503)
-  cancel(@Param('orderUid', ParseUuidPipe) orderUid: string): Promise<void> {
-    return this.orders.cancel(orderUid);
+  @ApiIdempotencyKey('refund')
+  @ApiErrors(400, 404, 409, 422, 503)
+  cancel(
+    @Param('orderUid', ParseUuidPipe) orderUid: string,
+    @IdempotencyKey() requestKey: string | undefined,
+  ): Promise<void> {
+    return this.orders.cancel(orderUid, requestKey);
   }
 }

@@ -12,7 +12,6 @@ import { NotFoundError } from '@app/errors';
 import { WarehouseClient } from '@app/service-client';
 import { PurchaseSaga } from '../sagas/purchase.saga';
 import { RefundSaga } from '../sagas/refund.saga';
-import { assertCancelable } from './order-state';
 import { Order } from './order.entity';
 
 function orderNotFound(orderUid: string): NotFoundError {
@@ -41,8 +40,8 @@ export class OrdersService {
    * Takes the item from warehouse, starts its warranty, and stores the order as PAID — all or
    * nothing (a saga, see ../sagas/purchase.saga.ts).
    */
-  place(userUid: string, selection: ItemSelection): Promise<OrderCreatedResponse> {
-    return this.purchases.run(userUid, selection);
+  place(userUid: string, selection: ItemSelection, requestKey?: string): Promise<OrderCreatedResponse> {
+    return this.purchases.run(userUid, selection, requestKey);
   }
 
   async findOfUser(userUid: string, orderUid: string): Promise<OrderResponse> {
@@ -67,13 +66,11 @@ export class OrdersService {
   }
 
   /**
-   * Returns the item to warehouse, closes its warranty, and marks the order CANCELED — all or
+   * Marks the order CANCELED, returns the item to warehouse and closes its warranty — all or
    * nothing (a saga, see ../sagas/refund.saga.ts).
    */
-  async cancel(orderUid: string): Promise<void> {
-    const order = await this.get(orderUid);
-    assertCancelable(order);
-    await this.refunds.run(order);
+  async cancel(orderUid: string, requestKey?: string): Promise<void> {
+    await this.refunds.run(await this.get(orderUid), requestKey);
   }
 
   private async get(orderUid: string): Promise<Order> {

@@ -7,21 +7,25 @@ export enum SagaKind {
 }
 
 /**
- * STARTED → COMPLETED when every step ran (the order row is written in the same transaction);
- * STARTED → COMPENSATING when a step failed, or when the process running it died (found stale);
- * COMPENSATING → ROLLED_BACK once every compensating step has run. A failed purchase whose
- * first step was answered with 404/409 goes STARTED → ROLLED_BACK: nothing was done.
+ * Where a saga is (see README.md):
+ * - STARTED: its compensable steps run (a purchase's take and warranty start);
+ * - COMPENSATING: a compensable step failed, or its process died (found stale): being undone;
+ * - ROLLED_BACK: undone, or nothing was done (the first step was refused);
+ * - COMMITTED: past its pivot (the order's own transaction): its remaining steps are retried
+ *   forward until they have run — a refund's return of the item and close of the warranty;
+ * - COMPLETED: every step ran.
  */
 export enum SagaState {
   STARTED = 'STARTED',
   COMPENSATING = 'COMPENSATING',
-  COMPLETED = 'COMPLETED',
   ROLLED_BACK = 'ROLLED_BACK',
+  COMMITTED = 'COMMITTED',
+  COMPLETED = 'COMPLETED',
 }
 
 /**
  * The durable journal entry of one purchase or refund: what it set out to do and how far it
- * got, so that a failure, or a crash of the process, can always be undone later.
+ * got, so that a failure, or a crash of the process, can always be undone or finished later.
  */
 @Entity({ name: 'order_saga' })
 export class OrderSaga {
@@ -38,12 +42,12 @@ export class OrderSaga {
   @Column({ name: 'user_uid', type: 'uuid' })
   userUid!: string;
 
-  /** Model and size of the item: re-taking an item from warehouse needs them. */
-  @Column({ type: 'varchar', length: 255 })
-  model!: string;
+  /** The item's model and size (a purchase's re-take needs them; a refund records them if known). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  model!: string | null;
 
-  @Column({ type: 'varchar', length: 255 })
-  size!: Size;
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  size!: Size | null;
 
   /** The warehouse's orderItemUid, once known. */
   @Column({ name: 'item_uid', type: 'uuid', nullable: true })
@@ -52,15 +56,22 @@ export class OrderSaga {
   @Column({ type: 'varchar', length: 16 })
   state!: SagaState;
 
-  /** Compensation attempts so far; drives the back-off. */
+  /**
+   * The caller's Idempotency-Key: a repeated request with it is answered from this saga instead
+   * of running a second one (unique among the sagas of a kind that were not rolled back).
+   */
+  @Column({ name: 'request_key', type: 'uuid', nullable: true })
+  requestKey!: string | null;
+
+  /** Recovery attempts so far (backward or forward); drives the back-off. */
   @Column({ type: 'int', default: 0 })
   attempts!: number;
 
-  /** When the next compensation attempt is due (COMPENSATING only). */
+  /** When the next recovery attempt is due (COMPENSATING and COMMITTED only). */
   @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
   nextAttemptAt!: Date | null;
 
-  /** While in the future, one process is compensating this saga and no other may. */
+  /** While in the future, one process is working on this saga and no other may. */
   @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
   lockedUntil!: Date | null;
 

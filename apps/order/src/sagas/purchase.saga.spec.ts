@@ -1,18 +1,18 @@
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '@app/errors';
+import {
+  ConflictError,
+  InProgressError,
+  NotFoundError,
+  ServiceUnavailableError,
+  UnprocessableError,
+} from '@app/errors';
+import { ITEM_UID, makeSaga, ORDER_UID, REQUEST_KEY, SELECTION, USER_UID } from '@test/doubles/factories';
+import { CallLog, StubJournal, StubWarehouse, StubWarranty } from '@test/doubles/sagas';
+import { BaseServiceConfig } from '@app/config';
 import { SagaKind, SagaState } from './order-saga.entity';
 import { PurchaseSaga } from './purchase.saga';
-import { SagaCompensator } from './saga-compensator';
 import { SagaTakenOverError } from './saga-journal';
-import {
-  CallLog,
-  ITEM_UID,
-  makeSaga,
-  SELECTION,
-  StubJournal,
-  StubWarehouse,
-  StubWarranty,
-  USER_UID,
-} from './saga-test-doubles';
+import { SagaRecovery } from './saga-recovery';
+import { SagaTiming } from './saga-timing';
 
 const warehouseDown = () => new ServiceUnavailableError('Warehouse');
 const warrantyDown = () => new ServiceUnavailableError('Warranty');
@@ -20,20 +20,22 @@ const warrantyDown = () => new ServiceUnavailableError('Warranty');
 describe(PurchaseSaga.name, () => {
   let log: CallLog;
   let journal: StubJournal;
-  let compensator: SagaCompensator;
   let retries: number[];
   let sut: PurchaseSaga;
 
   beforeEach(() => {
     log = new CallLog();
     journal = new StubJournal(log);
-    compensator = new SagaCompensator(journal);
+    const recovery = new SagaRecovery(
+      journal,
+      new SagaTiming({ HTTP_TIMEOUT_MS: 1000 } as BaseServiceConfig),
+    );
     retries = [];
-    compensator.onRetryScheduled((delayMs) => retries.push(delayMs));
-    sut = new PurchaseSaga(journal, compensator, new StubWarehouse(log), new StubWarranty(log));
+    recovery.onRetryScheduled((delayMs) => retries.push(delayMs));
+    sut = new PurchaseSaga(journal, recovery, new StubWarehouse(log), new StubWarranty(log));
   });
 
-  it('takes the item, starts its warranty, then stores the order as the saga completes', async () => {
+  it('takes the item, starts its warranty, then stores the order as the saga completes (the pivot)', async () => {
     const result = await sut.run(USER_UID, SELECTION);
 
     expect(result).toEqual({ orderUid: journal.saga?.orderUid });
@@ -59,10 +61,10 @@ describe(PurchaseSaga.name, () => {
     expect(journal.state).toBe(SagaState.ROLLED_BACK);
   });
 
-  it('with warranty down: closes the warranty and returns the item before failing, and retries the close later', async () => {
+  it('with warranty down: voids the warranty and returns the item before failing, and retries the void later', async () => {
     const failure = warrantyDown();
     log.failNext('warranty.start item', failure);
-    log.failNext('warranty.close item', warrantyDown());
+    log.failNext('warranty.void item', warrantyDown());
 
     await expect(sut.run(USER_UID, SELECTION)).rejects.toBe(failure);
 
@@ -72,7 +74,7 @@ describe(PurchaseSaga.name, () => {
       'journal.progress item',
       'warranty.start item',
       'journal.compensating',
-      'warranty.close item', // fails: warranty is down ...
+      'warranty.void item', // fails: warranty is down ...
       'warehouse.return item', // ... yet the stock is restored at once
       'journal.retryIn 1000',
     ]);
@@ -80,14 +82,14 @@ describe(PurchaseSaga.name, () => {
     expect(retries).toEqual([1000]);
   });
 
-  it('rolls back completely when the warranty start timed out but warranty answers the close', async () => {
+  it('rolls back completely when the warranty start timed out but warranty answers the void', async () => {
     log.failNext('warranty.start item', warrantyDown());
 
     await expect(sut.run(USER_UID, SELECTION)).rejects.toThrow('Warranty Service unavailable');
 
     expect(log.calls.slice(4)).toEqual([
       'journal.compensating',
-      'warranty.close item',
+      'warranty.void item',
       'warehouse.return item',
       'journal.rolledBack',
     ]);
@@ -106,7 +108,7 @@ describe(PurchaseSaga.name, () => {
       'journal.compensating',
       'warehouse.take', // idempotent per order: the unit it took, if any
       'journal.item',
-      'warranty.close item',
+      'warranty.void item',
       'warehouse.return item',
       'journal.rolledBack',
     ]);
@@ -130,11 +132,25 @@ describe(PurchaseSaga.name, () => {
 
     expect(log.calls.slice(4)).toEqual([
       'journal.complete',
+      'journal.stateOf', // the commit did not go through: still STARTED
       'journal.compensating',
-      'warranty.close item',
+      'warranty.void item',
       'warehouse.return item',
       'journal.rolledBack',
     ]);
+  });
+
+  it('answers with the order when the pivot committed although its answer was lost', async () => {
+    const completePurchase = journal.completePurchase.bind(journal);
+    journal.completePurchase = async (id, order) => {
+      await completePurchase(id, order);
+      throw new Error('Connection terminated unexpectedly'); // after the commit
+    };
+
+    await expect(sut.run(USER_UID, SELECTION)).resolves.toEqual({ orderUid: journal.saga?.orderUid });
+
+    expect(log.calls.slice(-2)).toEqual(['journal.complete', 'journal.stateOf']);
+    expect(journal.state).toBe(SagaState.COMPLETED);
   });
 
   it('leaves a saga the worker has taken over to the worker', async () => {
@@ -154,6 +170,43 @@ describe(PurchaseSaga.name, () => {
     ]);
   });
 
+  describe('with an Idempotency-Key', () => {
+    it('records the key with the saga', async () => {
+      await sut.run(USER_UID, SELECTION, REQUEST_KEY);
+
+      expect(log.calls[0]).toBe('journal.findByKey');
+      expect(journal.saga?.requestKey).toBe(REQUEST_KEY);
+    });
+
+    it('answers a purchase that completed with its order, buying nothing', async () => {
+      journal.earlier = makeSaga(SagaKind.PURCHASE, { requestKey: REQUEST_KEY, state: SagaState.COMPLETED });
+
+      await expect(sut.run(USER_UID, SELECTION, REQUEST_KEY)).resolves.toEqual({ orderUid: ORDER_UID });
+
+      expect(log.calls).toEqual(['journal.findByKey']);
+    });
+
+    it.each([SagaState.STARTED, SagaState.COMPENSATING])(
+      'is a 409 to retry while the first is %s',
+      async (state) => {
+        journal.earlier = makeSaga(SagaKind.PURCHASE, { requestKey: REQUEST_KEY, state });
+
+        await expect(sut.run(USER_UID, SELECTION, REQUEST_KEY)).rejects.toBeInstanceOf(InProgressError);
+        expect(log.calls).toEqual(['journal.findByKey']);
+      },
+    );
+
+    it('is a 422 for another purchase under the same key', async () => {
+      journal.earlier = makeSaga(SagaKind.PURCHASE, {
+        requestKey: REQUEST_KEY,
+        state: SagaState.COMPLETED,
+        model: 'Lego 8880',
+      });
+
+      await expect(sut.run(USER_UID, SELECTION, REQUEST_KEY)).rejects.toBeInstanceOf(UnprocessableError);
+    });
+  });
+
   describe('compensate (the worker, after a crash)', () => {
     it('of a saga that died before the take: a take that finds nothing to take means nothing to undo', async () => {
       log.failNext('warehouse.take', new ConflictError('none left'));
@@ -163,12 +216,12 @@ describe(PurchaseSaga.name, () => {
       expect(log.calls).toEqual(['warehouse.take']);
     });
 
-    it('of a saga that died after the warranty start: counts a 404 of the close as done', async () => {
-      log.failNext('warranty.close item', new NotFoundError('Warranty not found'));
+    it('of a saga whose unit went back already: warehouse refuses to take it again, nothing to undo', async () => {
+      log.failNext('warehouse.take', new ConflictError("The item of order '…' was returned"));
 
-      await sut.compensate(makeSaga(SagaKind.PURCHASE, { state: SagaState.COMPENSATING, itemUid: ITEM_UID }));
+      await sut.compensate(makeSaga(SagaKind.PURCHASE, { state: SagaState.COMPENSATING }));
 
-      expect(log.calls).toEqual(['warranty.close item', 'warehouse.return item']);
+      expect(log.calls).toEqual(['warehouse.take']);
     });
 
     it('fails when a step cannot run now, after trying the others', async () => {
@@ -179,7 +232,7 @@ describe(PurchaseSaga.name, () => {
         sut.compensate(makeSaga(SagaKind.PURCHASE, { state: SagaState.COMPENSATING, itemUid: ITEM_UID })),
       ).rejects.toBe(failure);
 
-      expect(log.calls).toEqual(['warranty.close item', 'warehouse.return item']);
+      expect(log.calls).toEqual(['warranty.void item', 'warehouse.return item']);
     });
   });
 });

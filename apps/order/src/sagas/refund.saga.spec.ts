@@ -1,159 +1,156 @@
 import { OrderStatus } from '@app/contracts';
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '@app/errors';
+import { BaseServiceConfig } from '@app/config';
+import { ConflictError, NotFoundError, ServiceUnavailableError, UnprocessableError } from '@app/errors';
+import { ITEM_UID, makeSaga, ORDER_UID, REQUEST_KEY, USER_UID } from '@test/doubles/factories';
+import { CallLog, StubJournal, StubWarehouse, StubWarranty } from '@test/doubles/sagas';
 import { Order } from '../orders/order.entity';
 import { SagaKind, SagaState } from './order-saga.entity';
 import { RefundSaga } from './refund.saga';
-import { SagaCompensator } from './saga-compensator';
-import {
-  CallLog,
-  ITEM_UID,
-  makeSaga,
-  ORDER_UID,
-  StubJournal,
-  StubWarehouse,
-  StubWarranty,
-  USER_UID,
-} from './saga-test-doubles';
+import { SagaRecovery } from './saga-recovery';
+import { SagaTiming } from './saga-timing';
 
-const ORDER = Object.assign(new Order(), {
-  id: 7,
-  orderUid: ORDER_UID,
-  userUid: USER_UID,
-  itemUid: ITEM_UID,
-  orderDate: new Date(),
-  status: OrderStatus.PAID,
-});
+function paidOrder(overrides: Partial<Order> = {}): Order {
+  return Object.assign(new Order(), {
+    id: 7,
+    orderUid: ORDER_UID,
+    userUid: USER_UID,
+    itemUid: ITEM_UID,
+    orderDate: new Date(),
+    status: OrderStatus.PAID,
+    ...overrides,
+  });
+}
 
 describe(RefundSaga.name, () => {
   let log: CallLog;
   let journal: StubJournal;
+  let retries: number[];
   let sut: RefundSaga;
 
   beforeEach(() => {
     log = new CallLog();
     journal = new StubJournal(log);
-    sut = new RefundSaga(
+    const recovery = new SagaRecovery(
       journal,
-      new SagaCompensator(journal),
-      new StubWarehouse(log),
-      new StubWarranty(log),
+      new SagaTiming({ HTTP_TIMEOUT_MS: 1000 } as BaseServiceConfig),
     );
+    retries = [];
+    recovery.onRetryScheduled((delayMs) => retries.push(delayMs));
+    sut = new RefundSaga(journal, recovery, new StubWarehouse(log), new StubWarranty(log));
   });
 
-  it('returns the item, closes the warranty last, then cancels the order as the saga completes', async () => {
-    await sut.run(ORDER);
+  it('asks both services about the item, commits the refund (the pivot), then returns the item and closes the warranty', async () => {
+    await sut.run(paidOrder());
 
     expect(log.calls).toEqual([
-      'journal.findUnfinished',
-      'warehouse.find', // model and size, which a re-take would need
-      'journal.start',
-      'warehouse.return item',
-      'journal.progress',
+      'warehouse.find item', // both up? only reads: nothing changes before the pivot
+      'warranty.find item',
+      'journal.commit', // order CANCELED and saga COMMITTED, one transaction
+      'warehouse.return item', // now, and only now, the unit goes back to stock
       'warranty.close item',
-      'journal.complete',
+      'journal.completed',
     ]);
     expect(journal.state).toBe(SagaState.COMPLETED);
   });
 
-  it('with warehouse down from the start: fails before anything was done', async () => {
-    const failure = new ServiceUnavailableError('Warehouse');
-    log.failNext('warehouse.find', failure);
+  it.each([
+    ['warehouse', 'warehouse.find item'],
+    ['warranty', 'warranty.find item'],
+  ])('with %s down before the pivot: fails with its 503 and nothing has changed', async (service, call) => {
+    const failure = new ServiceUnavailableError(service === 'warehouse' ? 'Warehouse' : 'Warranty');
+    log.failNext(call, failure);
 
-    await expect(sut.run(ORDER)).rejects.toBe(failure);
+    await expect(sut.run(paidOrder())).rejects.toBe(failure);
 
-    expect(log.calls).toEqual(['journal.findUnfinished', 'warehouse.find']);
+    expect(log.calls).not.toContain('journal.commit');
+    expect(journal.orderStatus).toBe('PAID');
     expect(journal.saga).toBeUndefined();
   });
 
-  it('with warranty down: takes the item back, so the order keeps it, and fails naming warranty', async () => {
-    const failure = new ServiceUnavailableError('Warranty');
-    log.failNext('warranty.close item', failure);
+  it('takes a 404 about the item as an answer: the service is up', async () => {
+    log.failNext('warranty.find item', new NotFoundError('Warranty not found'));
 
-    await expect(sut.run(ORDER)).rejects.toBe(failure);
+    await sut.run(paidOrder());
 
-    expect(log.calls.slice(3)).toEqual([
-      'warehouse.return item',
-      'journal.progress',
-      'warranty.close item',
-      'journal.compensating',
-      'warehouse.take', // the re-take for the same order
-      'journal.rolledBack',
-    ]);
-    expect(journal.state).toBe(SagaState.ROLLED_BACK);
+    expect(journal.state).toBe(SagaState.COMPLETED);
   });
 
-  it('with warehouse failing at the return and still down: leaves the re-take for the worker', async () => {
-    log.failNext('warehouse.return item', new ServiceUnavailableError('Warehouse'));
-    log.failNext('warehouse.take', new ServiceUnavailableError('Warehouse'));
+  it('once committed, succeeds even if a remaining step cannot run now; the worker finishes it', async () => {
+    log.failNext('warranty.close item', new ServiceUnavailableError('Warranty'));
 
-    await expect(sut.run(ORDER)).rejects.toThrow('Warehouse Service unavailable');
+    await expect(sut.run(paidOrder())).resolves.toBeUndefined();
 
-    expect(log.calls.slice(3)).toEqual([
-      'warehouse.return item',
-      'journal.compensating',
-      'warehouse.take',
+    expect(log.calls.slice(2)).toEqual([
+      'journal.commit',
+      'warehouse.return item', // runs although the close fails
+      'warranty.close item',
       'journal.retryIn 1000',
     ]);
-    expect(journal.state).toBe(SagaState.COMPENSATING);
+    expect(journal.state).toBe(SagaState.COMMITTED);
+    expect(retries).toEqual([1000]);
   });
 
-  it('goes on when warranty has no warranty to close (404)', async () => {
+  it('counts a 404 of a remaining step as done', async () => {
     log.failNext('warranty.close item', new NotFoundError('Warranty not found'));
 
-    await sut.run(ORDER);
+    await sut.run(paidOrder());
 
     expect(journal.state).toBe(SagaState.COMPLETED);
   });
 
-  it('first rolls back an earlier attempt whose rollback is pending, then refunds', async () => {
-    journal.saga = makeSaga(SagaKind.REFUND, {
-      state: SagaState.COMPENSATING,
-      attempts: 2,
-      itemUid: ITEM_UID,
-    });
-
-    await sut.run(ORDER);
-
-    expect(log.calls.slice(0, 5)).toEqual([
-      'journal.findUnfinished',
-      'journal.claim',
-      'warehouse.take',
-      'journal.rolledBack',
-      'warehouse.find',
-    ]);
-    expect(journal.state).toBe(SagaState.COMPLETED);
+  it('refuses a canceled order with 409 without asking anybody', async () => {
+    await expect(sut.run(paidOrder({ status: OrderStatus.CANCELED }))).rejects.toBeInstanceOf(ConflictError);
+    expect(log.calls).toEqual([]);
   });
 
-  it('fails with the reason when the earlier rollback still cannot run', async () => {
-    journal.saga = makeSaga(SagaKind.REFUND, {
-      state: SagaState.COMPENSATING,
-      attempts: 2,
-      itemUid: ITEM_UID,
+  it('loses to a refund that committed in parallel: 409', async () => {
+    journal.orderStatus = 'CANCELED';
+
+    await expect(sut.run(paidOrder())).rejects.toThrow('already canceled');
+    expect(log.calls).not.toContain('warehouse.return item');
+  });
+
+  describe('with an Idempotency-Key', () => {
+    it('answers a refund that committed as done, doing nothing again', async () => {
+      journal.earlier = makeSaga(SagaKind.REFUND, { requestKey: REQUEST_KEY, state: SagaState.COMMITTED });
+
+      await sut.run(paidOrder({ status: OrderStatus.CANCELED }), REQUEST_KEY);
+
+      expect(log.calls).toEqual(['journal.findByKey']);
     });
+
+    it('answers as done when a twin request with the key committed first', async () => {
+      const findByRequestKey = journal.findByRequestKey.bind(journal);
+      let looks = 0;
+      journal.findByRequestKey = (kind, key) => {
+        looks += 1;
+        if (looks === 2) journal.earlier = makeSaga(SagaKind.REFUND, { requestKey: REQUEST_KEY });
+        return findByRequestKey(kind, key);
+      };
+      journal.orderStatus = 'CANCELED'; // the twin's commit
+
+      await expect(sut.run(paidOrder(), REQUEST_KEY)).resolves.toBeUndefined();
+      expect(log.calls).not.toContain('warehouse.return item');
+    });
+
+    it('is a 422 when the key was used for the refund of another order', async () => {
+      journal.earlier = makeSaga(SagaKind.REFUND, {
+        requestKey: REQUEST_KEY,
+        orderUid: '11111111-2222-4333-8444-555555555555',
+      });
+
+      await expect(sut.run(paidOrder(), REQUEST_KEY)).rejects.toBeInstanceOf(UnprocessableError);
+    });
+  });
+
+  it('finish (the worker): runs both remaining steps even when the first cannot run now', async () => {
     const failure = new ServiceUnavailableError('Warehouse');
-    log.failNext('warehouse.take', failure);
+    log.failNext('warehouse.return item', failure);
 
-    await expect(sut.run(ORDER)).rejects.toBe(failure);
+    await expect(
+      sut.finish(makeSaga(SagaKind.REFUND, { state: SagaState.COMMITTED, itemUid: ITEM_UID })),
+    ).rejects.toBe(failure);
 
-    expect(log.calls).toEqual([
-      'journal.findUnfinished',
-      'journal.claim',
-      'warehouse.take',
-      'journal.retryIn 4000',
-    ]);
-  });
-
-  it('is a conflict while another refund of the order is running', async () => {
-    journal.saga = makeSaga(SagaKind.REFUND, { state: SagaState.STARTED });
-
-    await expect(sut.run(ORDER)).rejects.toThrow(ConflictError);
-
-    expect(log.calls).toEqual(['journal.findUnfinished', 'journal.claim']);
-  });
-
-  it('compensates by re-taking the item for the same order', async () => {
-    await sut.compensate(makeSaga(SagaKind.REFUND, { state: SagaState.COMPENSATING }));
-
-    expect(log.calls).toEqual(['warehouse.take']);
+    expect(log.calls).toEqual(['warehouse.return item', 'warranty.close item']);
   });
 });

@@ -1,71 +1,108 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Size } from '@app/contracts';
+import { ConflictError, describeError, InProgressError, UnprocessableError } from '@app/errors';
 import { WarehouseClient, WarrantyClient } from '@app/service-client';
-import { ConflictError } from '@app/errors';
+import { assertCancelable } from '../orders/order-state';
 import { Order } from '../orders/order.entity';
 import { OrderSaga, SagaKind } from './order-saga.entity';
-import { SagaCompensator, SagaSteps, unlessNotFound } from './saga-compensator';
 import { SagaJournal, SagaJournalPort } from './saga-journal';
+import { describeSaga, isAnswer, SagaRecovery, SagaSteps, unlessNotFound } from './saga-recovery';
 
-export type RefundWarehouse = Pick<WarehouseClient, 'findOrderItem' | 'returnItem' | 'takeItem'>;
-export type RefundWarranty = Pick<WarrantyClient, 'close'>;
+export type RefundWarehouse = Pick<WarehouseClient, 'findOrderItem' | 'returnItem'>;
+export type RefundWarranty = Pick<WarrantyClient, 'find' | 'close'>;
 
 /**
- * Returning an order, all or nothing: return the item to warehouse → close the warranty → mark
- * the order CANCELED (in one transaction with the saga's end). The warranty is closed last of
- * the remote steps because the contract has no way to reopen it. If a step fails, the item is
- * taken back for the order, so the order stays PAID with its item and its warranty as before.
+ * Returning an order, all or nothing (README.md). Before the pivot nothing is changed anywhere:
+ * warehouse and warranty are only asked about the item, so that with either of them down the
+ * answer is 503 and the refund never began. The pivot is the order service's own transaction:
+ * the order CANCELED and the saga COMMITTED together. After it the item's return and the
+ * warranty's close are retried forward until both have run — each is idempotent — so the unit
+ * goes back to stock only once the refund is certain, and the warranty is never closed by a
+ * refund that does not happen.
  */
 @Injectable()
 export class RefundSaga implements SagaSteps {
+  private readonly logger = new Logger('Sagas');
+
   constructor(
     @Inject(SagaJournal) private readonly journal: SagaJournalPort,
-    private readonly compensator: SagaCompensator,
+    private readonly recovery: SagaRecovery,
     @Inject(WarehouseClient) private readonly warehouse: RefundWarehouse,
     @Inject(WarrantyClient) private readonly warranty: RefundWarranty,
   ) {}
 
-  /** Refunds a PAID order (the caller has checked that it exists and is PAID). */
-  async run(order: Order): Promise<void> {
-    await this.settleEarlierAttempt(order.orderUid);
-    // Model and size are what a re-take needs; a read, so failing here leaves nothing to undo.
-    const item = await this.warehouse.findOrderItem(order.itemUid);
-    const saga = await this.journal.startRefund({
-      orderUid: order.orderUid,
-      userUid: order.userUid,
-      model: item.model,
-      size: item.size,
-      itemUid: order.itemUid,
-    });
+  /**
+   * Refunds a PAID order; a CANCELED one is a 409. With an Idempotency-Key, a refund that
+   * committed already (its answer lost) is answered as done instead of with a 409.
+   */
+  async run(order: Order, requestKey?: string): Promise<void> {
+    if (requestKey !== undefined && (await this.ranAlready(order, requestKey))) return;
+    assertCancelable(order);
+    const item = await this.ensureReachable(order.itemUid);
+    let saga: OrderSaga;
     try {
-      await this.warehouse.returnItem(order.itemUid);
-      await this.journal.recordProgress(saga.id);
-      await this.warranty.close(order.itemUid).catch(unlessNotFound);
-      await this.journal.completeRefund(saga.id, order.orderUid);
+      saga = await this.journal.commitRefund({
+        orderUid: order.orderUid,
+        userUid: order.userUid,
+        model: item.model,
+        size: item.size,
+        itemUid: order.itemUid,
+        requestKey: requestKey ?? null,
+      });
     } catch (error) {
-      await this.compensator.abort(saga, error, this);
+      // A twin request with the same key committed first: this request is that refund.
+      const lostRace = error instanceof ConflictError || error instanceof InProgressError;
+      if (requestKey !== undefined && lostRace && (await this.ranAlready(order, requestKey))) return;
       throw error;
+    }
+    // The refund has happened; a step that cannot run now is finished by the worker.
+    const failure = await this.recovery.finish(saga, this).catch((error: unknown) => error);
+    if (failure !== undefined) {
+      this.logger.warn(
+        `${describeSaga(saga)} committed; its remaining steps wait: ${describeError(failure)}`,
+      );
     }
   }
 
-  /**
-   * Takes the item back for the order. The re-take is idempotent per order: a unit that was not
-   * returned (or was re-taken already) is left as it is, so it is safe to repeat.
-   */
-  async compensate(saga: OrderSaga): Promise<void> {
-    await this.warehouse.takeItem({ orderUid: saga.orderUid, model: saga.model, size: saga.size });
+  /** Nothing is done before a refund's pivot, so nothing is ever undone. */
+  compensate(_saga: OrderSaga): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** The item back to stock and the warranty closed; both run even if the other cannot now. */
+  async finish(saga: OrderSaga): Promise<void> {
+    const itemUid = saga.itemUid as string;
+    const results = await Promise.allSettled([
+      this.warehouse.returnItem(itemUid).catch(unlessNotFound),
+      this.warranty.close(itemUid).catch(unlessNotFound),
+    ]);
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private async ranAlready(order: Order, requestKey: string): Promise<boolean> {
+    const earlier = await this.journal.findByRequestKey(SagaKind.REFUND, requestKey);
+    if (!earlier) return false;
+    if (earlier.orderUid !== order.orderUid) {
+      throw new UnprocessableError('This Idempotency-Key was used for the refund of another order');
+    }
+    return true;
   }
 
   /**
-   * An earlier refund of this order that failed and whose rollback is still pending (its
-   * service was down) is rolled back now, so that the user's retry does not wait for the
-   * worker's back-off. One that is running right now makes this one a conflict.
+   * Both services the refund needs answer now (about the item: 200 or 404 alike), else the
+   * unavailable one's 503 goes back and nothing has happened. Returns the item's model and size
+   * for the journal, when warehouse knows the item.
    */
-  private async settleEarlierAttempt(orderUid: string): Promise<void> {
-    const earlier = await this.journal.findUnfinished(orderUid, SagaKind.REFUND);
-    if (!earlier) return;
-    const claimed = await this.journal.claim(earlier.id);
-    if (!claimed) throw new ConflictError(`A refund of order '${orderUid}' is in progress already`);
-    const failure = await this.compensator.compensate(claimed, this);
-    if (failure !== undefined) throw failure;
+  private async ensureReachable(itemUid: string): Promise<{ model: string | null; size: Size | null }> {
+    const answered = (error: unknown) => {
+      if (!isAnswer(error)) throw error;
+      return undefined;
+    };
+    const [item] = await Promise.all([
+      this.warehouse.findOrderItem(itemUid).catch(answered),
+      this.warranty.find(itemUid).catch(answered),
+    ]);
+    return { model: item?.model ?? null, size: item?.size ?? null };
   }
 }

@@ -3,16 +3,16 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { OrderStatus, Size } from '@app/contracts';
 import { isUniqueViolation, queryRows } from '@app/database';
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '@app/errors';
+import { clipErrorText, InProgressError, NotFoundError, ServiceUnavailableError } from '@app/errors';
 import { assertCancelable } from '../orders/order-state';
 import { Order } from '../orders/order.entity';
 import { OrderSaga, SagaKind, SagaState } from './order-saga.entity';
 import { SagaTiming } from './saga-timing';
 
 /**
- * A STARTED saga was found stale and taken over by the compensation worker while its request
- * was still running (the database or a callee was slower than the staleness limit): the request
- * must not finish it, and answers that this service could not complete in time.
+ * A STARTED saga was found stale and taken over by the worker while its request was still
+ * running (the database or a callee was slower than the staleness limit): the request must not
+ * finish it, and answers that this service could not complete in time.
  */
 export class SagaTakenOverError extends ServiceUnavailableError {
   constructor() {
@@ -23,9 +23,12 @@ export class SagaTakenOverError extends ServiceUnavailableError {
 export interface NewSaga {
   orderUid: string;
   userUid: string;
-  model: string;
-  size: Size;
+  /** The item's model and size; a refund records them when warehouse knows the item. */
+  model: string | null;
+  size: Size | null;
   itemUid: string | null;
+  /** The caller's Idempotency-Key, if it sent one. */
+  requestKey: string | null;
 }
 
 interface SagaRow {
@@ -33,10 +36,11 @@ interface SagaRow {
   kind: SagaKind;
   order_uid: string;
   user_uid: string;
-  model: string;
-  size: Size;
+  model: string | null;
+  size: Size | null;
   item_uid: string | null;
   state: SagaState;
+  request_key: string | null;
   attempts: number;
   next_attempt_at: Date | null;
   locked_until: Date | null;
@@ -55,6 +59,7 @@ function fromRow(row: SagaRow): OrderSaga {
     size: row.size,
     itemUid: row.item_uid,
     state: row.state,
+    requestKey: row.request_key,
     attempts: row.attempts,
     nextAttemptAt: row.next_attempt_at,
     lockedUntil: row.locked_until,
@@ -64,38 +69,26 @@ function fromRow(row: SagaRow): OrderSaga {
   });
 }
 
-/** Error texts end up in a column; keep them short. */
-function clip(text: string): string {
-  return text.length > 1000 ? `${text.slice(0, 997)}...` : text;
-}
-
 const ABANDONED = 'Abandoned while STARTED: the process running it stopped';
 
 /** $1 = staleness limit in ms. */
 const IS_STALE = `state = 'STARTED' AND updated_at < now() - $1::int * interval '1 millisecond'`;
 const IS_UNCLAIMED = `(locked_until IS NULL OR locked_until < now())`;
+const IS_RECOVERING = `state IN ('COMPENSATING', 'COMMITTED')`;
+const IS_DUE = `(${IS_STALE}) OR (${IS_RECOVERING} AND next_attempt_at <= now() AND ${IS_UNCLAIMED})`;
 
-/**
- * Claims one saga for compensation in a single conditional statement: the row changes only if
- * it still matches `condition`, so of two processes racing for it one gets it and the other gets
- * nothing. Parameters: $1 staleness limit, $2 claim duration, then the condition's own.
- */
-function claimStatement(condition: string): string {
-  return `UPDATE order_saga
-          SET state = 'COMPENSATING',
-              attempts = attempts + 1,
-              locked_until = now() + $2::int * interval '1 millisecond',
-              next_attempt_at = COALESCE(next_attempt_at, now()),
-              last_error = CASE WHEN state = 'STARTED' THEN '${ABANDONED}' ELSE last_error END,
-              updated_at = now()
-          WHERE ${condition}
-          RETURNING *`;
-}
+/** $9: how long the inserting request holds the saga (ms), or NULL. */
+const INSERT_SAGA = `INSERT INTO order_saga
+  (kind, order_uid, user_uid, model, size, item_uid, request_key, state, locked_until, next_attempt_at)
+  SELECT $1, $2, $3, $4, $5, $6, $7, $8, claimed_until, claimed_until
+  FROM (SELECT now() + $9::int * interval '1 millisecond' AS claimed_until) AS claim
+  RETURNING *`;
 
 /**
  * The durable record of every purchase and refund saga (table order_saga). Every state change
- * is one conditional statement, so that the request running a saga and the compensation worker
- * can never both act on it. Nothing here holds a transaction across a call to another service.
+ * is one conditional statement (or one transaction), so that the request running a saga and the
+ * worker can never both act on it. Nothing here holds a transaction across a call to another
+ * service.
  */
 @Injectable()
 export class SagaJournal {
@@ -104,27 +97,32 @@ export class SagaJournal {
     private readonly timing: SagaTiming,
   ) {}
 
-  /** Records that a purchase of a new order is about to begin. */
-  async startPurchase(saga: NewSaga): Promise<OrderSaga> {
-    return this.insert(this.sagas.manager, SagaKind.PURCHASE, saga);
+  /** The saga a request with this Idempotency-Key ran, unless it was rolled back. */
+  async findByRequestKey(kind: SagaKind, requestKey: string): Promise<OrderSaga | undefined> {
+    const [row] = await queryRows<SagaRow>(
+      this.sagas.manager,
+      `SELECT * FROM order_saga WHERE kind = $1 AND request_key = $2 AND state <> 'ROLLED_BACK'`,
+      [kind, requestKey],
+    );
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** The state a saga is in now (after an answer from the database was lost). */
+  async stateOf(id: number): Promise<SagaState | undefined> {
+    const [row] = await queryRows<{ state: SagaState }>(
+      this.sagas.manager,
+      'SELECT state FROM order_saga WHERE id = $1',
+      [id],
+    );
+    return row?.state;
   }
 
   /**
-   * Records that the refund of a paid order is about to begin. The order row is locked while the
-   * saga is inserted, so a refund that completes in parallel is seen (409, already canceled),
-   * and one still running holds the only unfinished REFUND of the order (409 too).
+   * Records that a purchase of a new order is about to begin. A parallel request with the same
+   * Idempotency-Key that got there first makes this one an InProgressError.
    */
-  async startRefund(saga: NewSaga): Promise<OrderSaga> {
-    return this.sagas.manager.transaction(async (manager) => {
-      const [order] = await queryRows<{ status: OrderStatus }>(
-        manager,
-        'SELECT status FROM orders WHERE order_uid = $1 FOR UPDATE',
-        [saga.orderUid],
-      );
-      if (!order) throw new NotFoundError(`Order '${saga.orderUid}' not found`);
-      assertCancelable({ orderUid: saga.orderUid, status: order.status });
-      return this.insert(manager, SagaKind.REFUND, saga);
-    });
+  async startPurchase(saga: NewSaga): Promise<OrderSaga> {
+    return this.insert(this.sagas.manager, SagaKind.PURCHASE, saga, SagaState.STARTED, null);
   }
 
   /**
@@ -151,30 +149,60 @@ export class SagaJournal {
   }
 
   /**
-   * The last step of a purchase: the order row appears in the same transaction in which the
-   * saga becomes COMPLETED, and only if the saga is still STARTED (not taken over), so there is
-   * never an order row for a purchase that is being rolled back.
+   * The pivot of a purchase: the order row appears in the same transaction in which the saga
+   * becomes COMPLETED, and only if the saga is still STARTED (not taken over), so there is never
+   * an order row for a purchase that is being rolled back.
    */
   async completePurchase(id: number, order: Pick<Order, 'orderUid' | 'userUid' | 'itemUid'>): Promise<void> {
     await this.sagas.manager.transaction(async (manager) => {
-      await this.complete(manager, id);
+      const rows = await queryRows<{ id: number }>(
+        manager,
+        `UPDATE order_saga SET state = 'COMPLETED', updated_at = now() WHERE id = $1 AND state = 'STARTED' RETURNING id`,
+        [id],
+      );
+      if (rows.length === 0) throw new SagaTakenOverError();
       await manager.insert(Order, { ...order, orderDate: new Date(), status: OrderStatus.PAID });
     });
   }
 
-  /** The last step of a refund: the order becomes CANCELED as the saga becomes COMPLETED. */
-  async completeRefund(id: number, orderUid: string): Promise<void> {
-    await this.sagas.manager.transaction(async (manager) => {
-      await this.complete(manager, id);
-      const canceled = await queryRows<{ id: number }>(
+  /**
+   * The pivot of a refund, one transaction: the order row is locked and must still be PAID (a
+   * refund that committed in parallel makes this one a 409), it becomes CANCELED, and the saga is
+   * recorded COMMITTED — claimed by this request for its remaining steps, which the worker takes
+   * over if the claim runs out.
+   */
+  async commitRefund(saga: NewSaga): Promise<OrderSaga> {
+    return this.sagas.manager.transaction(async (manager) => {
+      const [order] = await queryRows<{ status: OrderStatus }>(
         manager,
-        `UPDATE orders SET status = $2 WHERE order_uid = $1 AND status = $3 RETURNING id`,
-        [orderUid, OrderStatus.CANCELED, OrderStatus.PAID],
+        'SELECT status FROM orders WHERE order_uid = $1 FOR UPDATE',
+        [saga.orderUid],
       );
-      // startRefund let this saga begin only for a PAID order, and no other refund could run.
-      if (canceled.length === 0)
-        throw new Error(`Order '${orderUid}' was no longer PAID at the end of its refund`);
+      if (!order) throw new NotFoundError(`Order '${saga.orderUid}' not found`);
+      assertCancelable({ orderUid: saga.orderUid, status: order.status });
+      const committed = await this.insert(
+        manager,
+        SagaKind.REFUND,
+        saga,
+        SagaState.COMMITTED,
+        this.timing.claimMs,
+      );
+      await queryRows(manager, `UPDATE orders SET status = $2 WHERE order_uid = $1`, [
+        saga.orderUid,
+        OrderStatus.CANCELED,
+      ]);
+      return committed;
     });
+  }
+
+  /** Every remaining step of a COMMITTED saga has run. */
+  async markCompleted(id: number): Promise<void> {
+    await queryRows(
+      this.sagas.manager,
+      `UPDATE order_saga SET state = 'COMPLETED', locked_until = NULL, next_attempt_at = NULL, updated_at = now()
+       WHERE id = $1 AND state = 'COMMITTED'`,
+      [id],
+    );
   }
 
   /**
@@ -189,7 +217,7 @@ export class SagaJournal {
            locked_until = now() + $2::int * interval '1 millisecond', next_attempt_at = now(), updated_at = now()
        WHERE id = $1 AND state = 'STARTED'
        RETURNING *`,
-      [id, this.timing.claimMs, clip(error)],
+      [id, this.timing.claimMs, clipErrorText(error)],
     );
     return row ? fromRow(row) : undefined;
   }
@@ -206,60 +234,43 @@ export class SagaJournal {
        SET state = 'ROLLED_BACK', locked_until = NULL, next_attempt_at = NULL,
            last_error = COALESCE($3, last_error), updated_at = now()
        WHERE id = $1 AND state = $2`,
-      [id, from, reason === undefined ? null : clip(reason)],
+      [id, from, reason === undefined ? null : clipErrorText(reason)],
     );
   }
 
-  /** A compensating step could not run now: releases the claim and sets when to try again. */
+  /** A recovery step could not run now: releases the claim and sets when to try again. */
   async scheduleRetry(id: number, delayMs: number, error: string): Promise<void> {
     await queryRows(
       this.sagas.manager,
       `UPDATE order_saga
        SET next_attempt_at = now() + $2::int * interval '1 millisecond', locked_until = NULL,
            last_error = $3, updated_at = now()
-       WHERE id = $1 AND state = 'COMPENSATING'`,
-      [id, Math.round(delayMs), clip(error)],
+       WHERE id = $1 AND ${IS_RECOVERING}`,
+      [id, Math.round(delayMs), clipErrorText(error)],
     );
   }
 
   /**
-   * Claims the next saga that needs compensating now: a COMPENSATING one whose retry is due and
-   * that nobody has claimed, or a STARTED one that was abandoned. SKIP LOCKED lets parallel
-   * workers pass over a row another one is claiming instead of queueing behind it.
+   * Claims the next saga that needs the worker now: a COMPENSATING or COMMITTED one whose retry
+   * is due and that nobody has claimed, or a STARTED one that was abandoned (it becomes
+   * COMPENSATING). SKIP LOCKED lets parallel workers pass over a row another one is claiming.
    */
   async claimNext(): Promise<OrderSaga | undefined> {
-    const due = `(${IS_STALE}) OR (state = 'COMPENSATING' AND next_attempt_at <= now() AND ${IS_UNCLAIMED})`;
     const [row] = await queryRows<SagaRow>(
       this.sagas.manager,
-      claimStatement(
-        `id = (SELECT id FROM order_saga WHERE ${due} ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) AND (${due})`,
-      ),
+      `UPDATE order_saga
+       SET state = CASE WHEN state = 'STARTED' THEN 'COMPENSATING' ELSE state END,
+           attempts = attempts + 1,
+           locked_until = now() + $2::int * interval '1 millisecond',
+           next_attempt_at = COALESCE(next_attempt_at, now()),
+           last_error = CASE WHEN state = 'STARTED' THEN '${ABANDONED}' ELSE last_error END,
+           updated_at = now()
+       WHERE id = (SELECT id FROM order_saga WHERE ${IS_DUE} ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+         AND (${IS_DUE})
+       RETURNING *`,
       [this.timing.staleAfterMs, this.timing.claimMs],
     );
     return row ? fromRow(row) : undefined;
-  }
-
-  /**
-   * Claims one unfinished saga now, without waiting for its retry to be due (a user tries again);
-   * undefined while it is being worked on (a live STARTED saga, or a claimed one).
-   */
-  async claim(id: number): Promise<OrderSaga | undefined> {
-    const [row] = await queryRows<SagaRow>(
-      this.sagas.manager,
-      claimStatement(`id = $3 AND ((${IS_STALE}) OR (state = 'COMPENSATING' AND ${IS_UNCLAIMED}))`),
-      [this.timing.staleAfterMs, this.timing.claimMs, id],
-    );
-    return row ? fromRow(row) : undefined;
-  }
-
-  /** The STARTED or COMPENSATING saga of this kind for the order, if any. */
-  async findUnfinished(orderUid: string, kind: SagaKind): Promise<OrderSaga | undefined> {
-    const saga = await this.sagas
-      .createQueryBuilder('saga')
-      .where('saga.orderUid = :orderUid AND saga.kind = :kind', { orderUid, kind })
-      .andWhere('saga.state IN (:...states)', { states: [SagaState.STARTED, SagaState.COMPENSATING] })
-      .getOne();
-    return saga ?? undefined;
   }
 
   /** Milliseconds until some saga will need the worker (0: now); undefined when none is unfinished. */
@@ -271,7 +282,7 @@ export class SagaJournal {
        FROM (
          SELECT updated_at + $1::int * interval '1 millisecond' AS due FROM order_saga WHERE state = 'STARTED'
          UNION ALL
-         SELECT GREATEST(next_attempt_at, locked_until) FROM order_saga WHERE state = 'COMPENSATING'
+         SELECT GREATEST(next_attempt_at, locked_until) FROM order_saga WHERE ${IS_RECOVERING}
        ) AS pending`,
       [this.timing.staleAfterMs],
     );
@@ -279,29 +290,30 @@ export class SagaJournal {
     return waitMs === null || waitMs === undefined ? undefined : Math.max(0, waitMs);
   }
 
-  private async insert(manager: EntityManager, kind: SagaKind, saga: NewSaga): Promise<OrderSaga> {
+  private async insert(
+    manager: EntityManager,
+    kind: SagaKind,
+    saga: NewSaga,
+    state: SagaState,
+    claimMs: number | null,
+  ): Promise<OrderSaga> {
     try {
-      const [row] = await queryRows<SagaRow>(
-        manager,
-        `INSERT INTO order_saga (kind, order_uid, user_uid, model, size, item_uid, state)
-         VALUES ($1, $2, $3, $4, $5, $6, 'STARTED')
-         RETURNING *`,
-        [kind, saga.orderUid, saga.userUid, saga.model, saga.size, saga.itemUid],
-      );
+      const [row] = await queryRows<SagaRow>(manager, INSERT_SAGA, [
+        kind,
+        saga.orderUid,
+        saga.userUid,
+        saga.model,
+        saga.size,
+        saga.itemUid,
+        saga.requestKey,
+        state,
+        claimMs,
+      ]);
       return fromRow(row);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      throw new ConflictError(`A ${kind.toLowerCase()} of order '${saga.orderUid}' is in progress already`);
+      throw new InProgressError(`A ${kind.toLowerCase()} with this Idempotency-Key is in progress`);
     }
-  }
-
-  private async complete(manager: EntityManager, id: number): Promise<void> {
-    const rows = await queryRows<{ id: number }>(
-      manager,
-      `UPDATE order_saga SET state = 'COMPLETED', updated_at = now() WHERE id = $1 AND state = 'STARTED' RETURNING id`,
-      [id],
-    );
-    if (rows.length === 0) throw new SagaTakenOverError();
   }
 }
 

@@ -1,18 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { BaseServiceConfig } from '@app/config';
-
-const FIRST_RETRY_MS = 1000;
-const MAX_RETRY_MS = 30_000;
+import { RetrySchedule } from '@app/scheduling';
 
 /**
- * Pause before the next compensation attempt after `attempts` failed ones: 1 s, doubling, at
- * most 30 s, so that a service that stays down is asked rarely and one that comes back soon is
- * not waited for long.
+ * Pause before the next recovery attempt: 1 s, doubling, at most 30 s, so that a service that
+ * stays down is asked rarely and one that comes back soon is not waited for long.
  */
-export function retryDelayMs(attempts: number): number {
-  const exponent = Math.max(0, attempts - 1);
-  return Math.min(FIRST_RETRY_MS * 2 ** exponent, MAX_RETRY_MS);
-}
+export const SAGA_RETRY_SCHEDULE = RetrySchedule.doubling(1000, 30_000);
 
 /** How long sagas may look busy before another process may take them over. */
 @Injectable()
@@ -26,11 +20,13 @@ export class SagaTiming {
   readonly staleAfterMs: number;
 
   /**
-   * How long a claim on a COMPENSATING saga keeps other processes away: a compensation makes at
-   * most three calls, each bounded by HTTP_TIMEOUT_MS. If its process dies, the claim expires
-   * and another attempt is made.
+   * How long a claim on a saga keeps other processes away: a recovery makes at most three calls,
+   * each bounded by HTTP_TIMEOUT_MS. If its process dies, the claim expires and another attempt
+   * is made.
    */
   readonly claimMs: number;
+
+  readonly schedule = SAGA_RETRY_SCHEDULE;
 
   constructor(config: BaseServiceConfig) {
     this.staleAfterMs = 4 * config.HTTP_TIMEOUT_MS;

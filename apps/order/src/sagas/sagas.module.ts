@@ -1,20 +1,20 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CompensationWorker } from './compensation-worker';
 import { OrderSaga } from './order-saga.entity';
 import { PurchaseSaga } from './purchase.saga';
 import { RefundSaga } from './refund.saga';
-import { SagaCompensator } from './saga-compensator';
 import { SagaJournal } from './saga-journal';
+import { SagaRecovery } from './saga-recovery';
 import { SagaTiming } from './saga-timing';
+import { SagaWorker } from './saga-worker';
 
 /**
- * Purchases and refunds as sagas with compensating steps, their durable journal, and the
- * background worker that finishes compensations that could not run at once.
+ * Purchases and refunds as sagas, their durable journal, and the background worker that
+ * finishes what a request could not: compensations before the pivot, remaining steps after it.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([OrderSaga])],
-  providers: [SagaTiming, SagaJournal, SagaCompensator, PurchaseSaga, RefundSaga, CompensationWorker],
-  exports: [PurchaseSaga, RefundSaga],
+  providers: [SagaTiming, SagaJournal, SagaRecovery, PurchaseSaga, RefundSaga, SagaWorker],
+  exports: [PurchaseSaga, RefundSaga, SagaJournal],
 })
 export class SagasModule {}

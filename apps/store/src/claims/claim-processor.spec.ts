@@ -1,47 +1,28 @@
 import { WarrantyDecision } from '@app/contracts';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '@app/errors';
-import { RetrySchedule } from '@app/messaging';
-import { ClaimDecider, ClaimProcessor, ClaimRecords } from './claim-processor';
+import { RetrySchedule } from '@app/scheduling';
+import { CLAIM_UID, makeClaim, ORDER_UID } from '@test/doubles/factories';
+import { mockOf } from '@test/doubles/typed-mock';
+import { ClaimDecider, ClaimDecisionRecords, ClaimProcessor } from './claim-processor';
 import { ClaimStatus, WarrantyClaim } from './warranty-claim.entity';
 
-const CLAIM_UID = '3f0c3c5e-3d5a-4a8e-9d67-1f4f9a3b2c11';
-const ORDER_UID = '0b8c3c5e-3d5a-4a8e-9d67-1f4f9a3b2c22';
 const DECIDED = { warrantyDate: '2026-11-24T10:00:00.000Z', decision: WarrantyDecision.RETURN };
 
-function claim(overrides: Partial<WarrantyClaim> = {}): WarrantyClaim {
-  return {
-    claimUid: CLAIM_UID,
-    orderUid: ORDER_UID,
-    userUid: '6d2cb5a0-943c-4b96-9aa6-89eac7bdfd2b',
-    reason: 'Broken',
-    status: ClaimStatus.PENDING,
-    decision: null,
-    warrantyDate: null,
-    attempts: 1,
-    lastError: 'Warranty Service unavailable',
-    nextAttemptAt: new Date(),
-    published: true,
-    createdAt: new Date(),
-    updatedAt: new Date(),
-    ...overrides,
-  };
-}
-
 function setup(stored: WarrantyClaim | null, answer: ClaimDecider['claimWarranty']) {
-  const records: jest.Mocked<ClaimRecords> = {
+  const records = mockOf<ClaimDecisionRecords>({
     find: jest.fn().mockResolvedValue(stored),
     markDone: jest.fn().mockResolvedValue(true),
     markFailed: jest.fn().mockResolvedValue(true),
     markRetry: jest.fn().mockResolvedValue(undefined),
-  };
-  const orders: jest.Mocked<ClaimDecider> = { claimWarranty: jest.fn(answer) };
+  });
+  const orders = mockOf<ClaimDecider>({ claimWarranty: jest.fn(answer) });
   const processor = new ClaimProcessor(records, orders, new RetrySchedule([1000, 2000, 5000]));
   return { records, orders, processor };
 }
 
 describe(ClaimProcessor.name, () => {
   it('decides a pending claim with its id as idempotency key and records the decision', async () => {
-    const { records, orders, processor } = setup(claim(), () => Promise.resolve(DECIDED));
+    const { records, orders, processor } = setup(makeClaim(), () => Promise.resolve(DECIDED));
 
     await expect(processor.process(CLAIM_UID)).resolves.toEqual({ kind: 'done' });
 
@@ -50,7 +31,7 @@ describe(ClaimProcessor.name, () => {
   });
 
   it('does not try a claim that is done already (a duplicate delivery)', async () => {
-    const { records, orders, processor } = setup(claim({ status: ClaimStatus.DONE }), () =>
+    const { records, orders, processor } = setup(makeClaim({ status: ClaimStatus.DONE }), () =>
       Promise.resolve(DECIDED),
     );
 
@@ -61,7 +42,7 @@ describe(ClaimProcessor.name, () => {
   });
 
   it('sends a failed claim that comes back to the dead letters again, without trying it', async () => {
-    const { orders, processor } = setup(claim({ status: ClaimStatus.FAILED, lastError: 'gone' }), () =>
+    const { orders, processor } = setup(makeClaim({ status: ClaimStatus.FAILED, lastError: 'gone' }), () =>
       Promise.resolve(DECIDED),
     );
 
@@ -79,7 +60,7 @@ describe(ClaimProcessor.name, () => {
   it.each(['Warranty', 'Warehouse', 'Order'])(
     'retries after the back-off while %s is unavailable, counting the try',
     async (service) => {
-      const { records, processor } = setup(claim({ attempts: 2 }), () =>
+      const { records, processor } = setup(makeClaim({ attempts: 2 }), () =>
         Promise.reject(new ServiceUnavailableError(service)),
       );
 
@@ -94,7 +75,7 @@ describe(ClaimProcessor.name, () => {
   );
 
   it('retries an unexpected failure too, never dropping the claim', async () => {
-    const { records, processor } = setup(claim(), () => Promise.reject(new Error('socket hang up')));
+    const { records, processor } = setup(makeClaim(), () => Promise.reject(new Error('socket hang up')));
 
     await expect(processor.process(CLAIM_UID)).resolves.toMatchObject({ kind: 'retry', attempts: 2 });
     expect(records.markRetry).toHaveBeenCalledWith(CLAIM_UID, 2, 2000, 'Error: socket hang up');
@@ -105,7 +86,7 @@ describe(ClaimProcessor.name, () => {
     ['the order does not exist', new NotFoundError(`Order '${ORDER_UID}' not found`)],
     ['a conflict', new ConflictError('no')],
   ])('fails for good when %s', async (_case, error) => {
-    const { records, processor } = setup(claim(), () => Promise.reject(error));
+    const { records, processor } = setup(makeClaim(), () => Promise.reject(error));
 
     await expect(processor.process(CLAIM_UID)).resolves.toEqual({ kind: 'dead', error: error.message });
     expect(records.markFailed).toHaveBeenCalledWith(CLAIM_UID, error.message);

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { describeError, DomainException, ErrorCode } from '@app/errors';
-import { JobOutcome, RetrySchedule } from '@app/messaging';
+import { JobOutcome } from '@app/messaging';
+import { RetrySchedule } from '@app/scheduling';
 import { OrderClient } from '@app/service-client';
-import { ClaimsRepository } from './claims.repository';
+import { ClaimRecords } from './claim-records';
 import { ClaimStatus } from './warranty-claim.entity';
 
-export type ClaimRecords = Pick<ClaimsRepository, 'find' | 'markDone' | 'markFailed' | 'markRetry'>;
+export type ClaimDecisionRecords = Pick<ClaimRecords, 'find' | 'markDone' | 'markFailed' | 'markRetry'>;
 export type ClaimDecider = Pick<OrderClient, 'claimWarranty'>;
 
 /**
@@ -19,7 +20,7 @@ export class ClaimProcessor {
   private readonly logger = new Logger('WarrantyClaims');
 
   constructor(
-    @Inject(ClaimsRepository) private readonly records: ClaimRecords,
+    @Inject(ClaimRecords) private readonly records: ClaimDecisionRecords,
     @Inject(OrderClient) private readonly orders: ClaimDecider,
     private readonly schedule: RetrySchedule,
   ) {}

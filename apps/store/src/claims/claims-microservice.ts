@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
-import { queueTopology, RetrySchedule, rmqConsumer } from '@app/messaging';
+import { queueTopology, rmqConsumer } from '@app/messaging';
+import { RetrySchedule } from '@app/scheduling';
 import { StoreConfig } from '../store.config';
 
 export const CLAIMS_PAYLOAD_KEY = 'claimUid';

@@ -1,9 +1,10 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload, RmqContext } from '@nestjs/microservices';
 import { UUID_PATTERN } from '@app/contracts';
 import { Delivery, rmqDelivery } from '@app/messaging';
 import { ClaimProcessor } from './claim-processor';
-import { ClaimsOutbox } from './claims.outbox';
+import { ClaimsOutbox } from './claims-outbox';
 import { describeError } from '@app/errors';
 
 /** The event pattern of queued claims; the message's data is `{claimUid}`. */
@@ -16,8 +17,6 @@ function claimUidOf(payload: unknown): string | undefined {
   const claimUid = (payload as { claimUid?: unknown } | null)?.claimUid;
   return typeof claimUid === 'string' && UUID_PATTERN.test(claimUid) ? claimUid.toLowerCase() : undefined;
 }
-
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The RabbitMQ listener of queued claims (the store's RMQ microservice, hybrid app). Every
@@ -67,7 +66,7 @@ export class ClaimsConsumer {
       }
     } catch (error) {
       this.logger.error(`Claim '${claimUid}' not handled, requeued: ${describeError(error)}`);
-      await pause(pauseMs);
+      await delay(pauseMs);
       this.settle(delivery.requeue(), claimUid);
     }
   }

@@ -1,25 +1,26 @@
-import { Body, Controller, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ParseUuidPipe } from '@app/bootstrap';
 import { ClaimRequest } from '@app/contracts';
 import { ApiErrors } from '@app/errors';
+import { Idempotent } from '../idempotency/idempotent.decorator';
+import { RequestKey } from '../idempotency/request-key.decorator';
 import { StoreClaimResponse } from '../orders/dto/order-view.dto';
-import { UsersService } from '../users/users.service';
+import { UserExistsGuard } from '../users/user-exists.guard';
 import { ClaimsService } from './claims.service';
 import { StoreClaimAcceptedResponse, WarrantyClaimState } from './dto/claim.dto';
 
 @ApiTags('store')
 @ApiExtraModels(WarrantyClaimState)
+@UseGuards(UserExistsGuard)
 @Controller('api/v1/store')
 export class ClaimsController {
-  constructor(
-    private readonly users: UsersService,
-    private readonly claims: ClaimsService,
-  ) {}
+  constructor(private readonly claims: ClaimsService) {}
 
   @Post(':userUid/:orderUid/warranty')
   @HttpCode(HttpStatus.OK)
+  @Idempotent()
   @ApiOperation({
     summary: '#3 Claim the warranty of an ordered item',
     description:
@@ -37,10 +38,10 @@ export class ClaimsController {
     @Param('userUid', ParseUuidPipe) userUid: string,
     @Param('orderUid', ParseUuidPipe) orderUid: string,
     @Body() claim: ClaimRequest,
+    @RequestKey() requestKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<StoreClaimResponse | StoreClaimAcceptedResponse> {
-    await this.users.assertExists(userUid);
-    const answer = await this.claims.claim(userUid, orderUid, claim);
+    const answer = await this.claims.claim(userUid, orderUid, claim, requestKey);
     if (answer.queued) response.status(HttpStatus.ACCEPTED);
     return answer.body;
   }

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ClaimRequest, WarrantyDecisionResponse } from '@app/contracts';
 import { describeError, ServiceUnavailableError } from '@app/errors';
-import { RetrySchedule } from '@app/messaging';
+import { RetrySchedule } from '@app/scheduling';
 import { OrderClient, WarehouseClient, WarrantyClient } from '@app/service-client';
 import { StoreClaimResponse } from '../orders/dto/order-view.dto';
-import { ClaimsOutbox } from './claims.outbox';
-import { ClaimsRepository } from './claims.repository';
+import { ClaimRecords } from './claim-records';
+import { ClaimsOutbox } from './claims-outbox';
 import { StoreClaimAcceptedResponse } from './dto/claim.dto';
-import { WarrantyClaim } from './warranty-claim.entity';
+import { ClaimStatus, WarrantyClaim } from './warranty-claim.entity';
 
 /** The services whose absence queues a claim instead of failing it (order's absence is a 503). */
 const QUEUE_WHEN_DOWN: ReadonlySet<string> = new Set([
@@ -19,11 +19,14 @@ const QUEUE_WHEN_DOWN: ReadonlySet<string> = new Set([
 export type ClaimAnswer =
   { queued: false; body: StoreClaimResponse } | { queued: true; body: StoreClaimAcceptedResponse };
 
+type ClaimIdentity = Pick<WarrantyClaim, 'claimUid' | 'orderUid' | 'userUid' | 'reason'>;
+
 /**
  * Request #3. The claim is tried at once; when warehouse or warranty is down it is stored
  * (committed) and queued, and the customer gets 202 PENDING. The claim's id travels as
  * Idempotency-Key from the first try on, so a first try that was decided although its answer got
- * lost is not decided a second time by the queued retries.
+ * lost is not decided a second time by the queued retries — nor by a repeat of the customer's
+ * request with the same key, whose claim id is the same.
  */
 @Injectable()
 export class ClaimsService {
@@ -31,38 +34,44 @@ export class ClaimsService {
 
   constructor(
     private readonly orders: OrderClient,
-    private readonly records: ClaimsRepository,
+    private readonly records: ClaimRecords,
     private readonly outbox: ClaimsOutbox,
     private readonly schedule: RetrySchedule,
   ) {}
 
-  async claim(userUid: string, orderUid: string, claim: ClaimRequest): Promise<ClaimAnswer> {
+  /** `requestKey`: the claim's id when the customer sent an Idempotency-Key (else a new one). */
+  async claim(
+    userUid: string,
+    orderUid: string,
+    claim: ClaimRequest,
+    requestKey?: string,
+  ): Promise<ClaimAnswer> {
     await this.orders.find(userUid, orderUid);
+    const claimUid = requestKey ?? randomUUID();
+    const earlier = requestKey === undefined ? null : await this.records.find(claimUid);
+    if (earlier) return this.answerOf(earlier);
     const waiting = await this.records.findPendingOf(orderUid);
     // A claim behind a waiting one would overtake it; the customer is told about the waiting one.
     if (waiting) return this.accepted(waiting, waiting.lastError ?? 'A claim for this order is waiting');
 
-    const claimUid = randomUUID();
+    const identity = { claimUid, orderUid, userUid, reason: claim.reason };
     let result: WarrantyDecisionResponse;
     try {
       result = await this.orders.claimWarranty(orderUid, claim, claimUid);
     } catch (error) {
       if (error instanceof ServiceUnavailableError && QUEUE_WHEN_DOWN.has(error.serviceName)) {
-        return this.queue({ claimUid, orderUid, userUid, reason: claim.reason }, error);
+        return this.queue(identity, error);
       }
       throw error;
     }
-    await this.recordDecided({ claimUid, orderUid, userUid, reason: claim.reason }, result);
+    await this.recordDecided(identity, result);
     return {
       queued: false,
       body: { orderUid, warrantyDate: result.warrantyDate, decision: result.decision },
     };
   }
 
-  private async queue(
-    claim: Pick<WarrantyClaim, 'claimUid' | 'orderUid' | 'userUid' | 'reason'>,
-    error: ServiceUnavailableError,
-  ): Promise<ClaimAnswer> {
+  private async queue(claim: ClaimIdentity, error: ServiceUnavailableError): Promise<ClaimAnswer> {
     const stored = await this.records.insertPending({
       ...claim,
       attempts: 1,
@@ -71,9 +80,25 @@ export class ClaimsService {
     });
     if (stored.claimUid === claim.claimUid) {
       this.logger.log(`Claim '${claim.claimUid}' of order '${claim.orderUid}' queued: ${error.message}`);
+      // Committed: from here on the claim is safe, whatever happens to its publication.
       await this.outbox.dispatch(claim.claimUid, 1);
     }
     return this.accepted(stored, error.message);
+  }
+
+  /** A claim of this request that an earlier attempt stored (its answer was lost). */
+  private answerOf(claim: WarrantyClaim): ClaimAnswer {
+    if (claim.status === ClaimStatus.DONE && claim.decision && claim.warrantyDate) {
+      return {
+        queued: false,
+        body: {
+          orderUid: claim.orderUid,
+          warrantyDate: claim.warrantyDate.toISOString(),
+          decision: claim.decision,
+        },
+      };
+    }
+    return this.accepted(claim, claim.lastError ?? 'The claim was queued');
   }
 
   private accepted(claim: WarrantyClaim, why: string): ClaimAnswer {
@@ -88,10 +113,7 @@ export class ClaimsService {
   }
 
   /** Best effort: the decision is taken and answered even if the store cannot note it. */
-  private async recordDecided(
-    claim: Pick<WarrantyClaim, 'claimUid' | 'orderUid' | 'userUid' | 'reason'>,
-    result: WarrantyDecisionResponse,
-  ): Promise<void> {
+  private async recordDecided(claim: ClaimIdentity, result: WarrantyDecisionResponse): Promise<void> {
     try {
       await this.records.insertDone(claim, result);
     } catch (error) {

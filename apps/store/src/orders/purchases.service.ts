@@ -7,12 +7,14 @@ import { OrderClient } from '@app/service-client';
 export class PurchasesService {
   constructor(private readonly orders: OrderClient) {}
 
-  purchase(userUid: string, selection: ItemSelection): Promise<OrderCreatedResponse> {
-    return this.orders.place(userUid, selection);
+  /** `requestKey` makes a repeat of a purchase whose answer was lost return the same order. */
+  purchase(userUid: string, selection: ItemSelection, requestKey?: string): Promise<OrderCreatedResponse> {
+    return this.orders.place(userUid, selection, requestKey);
   }
 
-  async refund(userUid: string, orderUid: string): Promise<void> {
+  /** `requestKey` makes a repeat of a refund that committed answer 204 again, not 409. */
+  async refund(userUid: string, orderUid: string, requestKey?: string): Promise<void> {
     await this.orders.find(userUid, orderUid);
-    await this.orders.cancel(orderUid);
+    await this.orders.cancel(orderUid, requestKey);
   }
 }

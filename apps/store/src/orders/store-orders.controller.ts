@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiHeader,
@@ -11,31 +22,37 @@ import type { Response } from 'express';
 import { ParseUuidPipe } from '@app/bootstrap';
 import { ItemSelection, OrderCreatedResponse } from '@app/contracts';
 import { ApiErrors } from '@app/errors';
-import { UsersService } from '../users/users.service';
+import { Idempotent } from '../idempotency/idempotent.decorator';
+import { RequestKey } from '../idempotency/request-key.decorator';
+import { UserExistsGuard } from '../users/user-exists.guard';
 import { OrderView } from './dto/order-view.dto';
 import { OrderViewsService } from './order-views.service';
 import { PurchasesService } from './purchases.service';
 
 @ApiTags('store')
+@UseGuards(UserExistsGuard)
 @Controller('api/v1/store')
 export class StoreOrdersController {
   constructor(
-    private readonly users: UsersService,
     private readonly views: OrderViewsService,
     private readonly purchases: PurchasesService,
   ) {}
 
   @Get(':userUid/orders')
-  @ApiOperation({ summary: "#1 The user's orders" })
+  @ApiOperation({
+    summary: "#1 The user's orders",
+    description:
+      'Three calls to other services whatever the number of orders (batch look-ups, up to 1000 orders a call).',
+  })
   @ApiOkResponse({ type: [OrderView] })
   @ApiErrors(400, 404, 503)
-  async orders(@Param('userUid', ParseUuidPipe) userUid: string): Promise<OrderView[]> {
-    await this.users.assertExists(userUid);
+  orders(@Param('userUid', ParseUuidPipe) userUid: string): Promise<OrderView[]> {
     return this.views.findAll(userUid);
   }
 
   @Post(':userUid/purchase')
   @HttpCode(HttpStatus.CREATED)
+  @Idempotent()
   @ApiOperation({ summary: '#4 Buy an item' })
   @ApiCreatedResponse({ type: OrderCreatedResponse })
   @ApiHeader({ name: 'Location', description: '/api/v1/store/{userUid}/{orderUid}' })
@@ -43,10 +60,10 @@ export class StoreOrdersController {
   async purchase(
     @Param('userUid', ParseUuidPipe) userUid: string,
     @Body() selection: ItemSelection,
+    @RequestKey() requestKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<OrderCreatedResponse> {
-    await this.users.assertExists(userUid);
-    const created = await this.purchases.purchase(userUid, selection);
+    const created = await this.purchases.purchase(userUid, selection, requestKey);
     response.location(`/api/v1/store/${userUid}/${created.orderUid}`);
     return created;
   }
@@ -55,24 +72,24 @@ export class StoreOrdersController {
   @ApiOperation({ summary: '#2 One order of the user' })
   @ApiOkResponse({ type: OrderView })
   @ApiErrors(400, 404, 503)
-  async order(
+  order(
     @Param('userUid', ParseUuidPipe) userUid: string,
     @Param('orderUid', ParseUuidPipe) orderUid: string,
   ): Promise<OrderView> {
-    await this.users.assertExists(userUid);
     return this.views.find(userUid, orderUid);
   }
 
   @Delete(':userUid/:orderUid/refund')
   @HttpCode(HttpStatus.NO_CONTENT)
+  @Idempotent()
   @ApiOperation({ summary: '#5 Return an order and get the money back' })
   @ApiNoContentResponse()
   @ApiErrors(400, 404, 409, 503)
-  async refund(
+  refund(
     @Param('userUid', ParseUuidPipe) userUid: string,
     @Param('orderUid', ParseUuidPipe) orderUid: string,
+    @RequestKey() requestKey: string | undefined,
   ): Promise<void> {
-    await this.users.assertExists(userUid);
-    await this.purchases.refund(userUid, orderUid);
+    return this.purchases.refund(userUid, orderUid, requestKey);
   }
 }

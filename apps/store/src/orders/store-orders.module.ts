@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ClaimsModule } from '../claims/claims.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { UsersModule } from '../users/users.module';
 import { OrderViewsService } from './order-views.service';
 import { PurchasesService } from './purchases.service';
 import { StoreOrdersController } from './store-orders.controller';
 
 @Module({
-  imports: [UsersModule, ClaimsModule],
+  imports: [UsersModule, ClaimsModule, IdempotencyModule],
   controllers: [StoreOrdersController],
   providers: [OrderViewsService, PurchasesService],
 })

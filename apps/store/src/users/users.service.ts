@@ -8,7 +8,7 @@ import { User } from './user.entity';
 export class UsersService {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
-  /** Every user route starts here: an unknown user is a 404 before anything else happens. */
+  /** An unknown user is a 404. */
   async assertExists(userUid: string): Promise<void> {
     if (!(await this.users.existsBy({ userUid }))) {
       throw new NotFoundError(`User '${userUid}' not found`);

@@ -10,6 +10,11 @@ export function noneLeft(model: string, size: Size): ConflictError {
   return new ConflictError(`No '${model}' of size ${size} left in the warehouse`);
 }
 
+/** An order's unit went back to stock (refunded, or its purchase rolled back): it is not taken again. */
+export function returnedAlready(orderUid: string): ConflictError {
+  return new ConflictError(`The item of order '${orderUid}' was returned; it cannot be taken again`);
+}
+
 /**
  * An order holds one unit. Taking again for the same order is a retry of the same take, so it
  * must ask for the same model and size; anything else is a conflict, not a second unit.

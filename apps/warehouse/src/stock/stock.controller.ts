@@ -4,6 +4,8 @@ import { ApiIdempotencyKey, IdempotencyKey, ParseUuidPipe } from '@app/bootstrap
 import {
   CatalogueItemResponse,
   ClaimRequest,
+  MAX_BATCH_SIZE,
+  OrderItemLookupRequest,
   OrderItemResponse,
   TakeItemRequest,
   WarrantyDecisionResponse,
@@ -26,12 +28,27 @@ export class StockController {
   @Post()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
-    summary: 'Take one unit of an item for an order (idempotent per order; a returned unit is taken again)',
+    summary: 'Take one unit of an item for an order',
+    description:
+      'Idempotent per order: taking again for the same order answers the unit it holds. A unit that was ' +
+      'returned is never taken again (409).',
   })
   @ApiOkResponse({ type: OrderItemResponse })
   @ApiErrors(400, 404, 409)
   take(@Body() request: TakeItemRequest): Promise<OrderItemResponse> {
     return this.stock.take(request);
+  }
+
+  @Post('order-items/lookup')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Several order items in one call (the order list of the store)',
+    description: `1 to ${MAX_BATCH_SIZE} uids; the answer holds the ones that exist, in no particular order.`,
+  })
+  @ApiOkResponse({ type: [OrderItemResponse] })
+  @ApiErrors(400)
+  lookup(@Body() request: OrderItemLookupRequest): Promise<OrderItemResponse[]> {
+    return this.stock.findMany(request.orderItemUids);
   }
 
   @Get(':orderItemUid')
@@ -46,7 +63,7 @@ export class StockController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: "Claim the item's warranty; warranty decides with the current stock" })
   @ApiOkResponse({ type: WarrantyDecisionResponse })
-  @ApiIdempotencyKey()
+  @ApiIdempotencyKey('claim')
   @ApiErrors(400, 404, 503)
   claimWarranty(
     @Param('orderItemUid', ParseUuidPipe) orderItemUid: string,

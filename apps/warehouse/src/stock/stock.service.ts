@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import {
   CatalogueItemResponse,
   ClaimRequest,
@@ -10,12 +10,12 @@ import {
   TakeItemRequest,
   WarrantyDecisionResponse,
 } from '@app/contracts';
-import { isCheckViolation, isUniqueViolation, queryRows } from '@app/database';
+import { isUniqueViolation, queryRows } from '@app/database';
 import { NotFoundError } from '@app/errors';
 import { WarrantyClient } from '@app/service-client';
 import { Item } from './item.entity';
 import { OrderItem } from './order-item.entity';
-import { assertSameSelection, noneLeft, takeRefusal } from './stock-rules';
+import { assertSameSelection, returnedAlready, takeRefusal } from './stock-rules';
 
 function orderItemNotFound(orderItemUid: string): NotFoundError {
   return new NotFoundError(`Order item '${orderItemUid}' not found`);
@@ -41,13 +41,13 @@ export class StockService {
   /**
    * Takes one unit for an order in a single statement: the conditional decrement and the
    * order item are written together or not at all, so parallel takes can never oversell.
-   * Idempotent per order: a retry for the same order returns the unit it already has, and a
-   * unit that was returned is taken again (the order service's saga uses this to undo a return).
+   * Idempotent per order: a retry for the same order returns the unit it already has. A unit
+   * that was returned stays returned: a take for its order is a 409, so neither a late retry of
+   * a purchase nor anything else can undo a finished refund or rollback.
    */
   async take(request: TakeItemRequest): Promise<OrderItemResponse> {
     const existing = await this.findByOrder(request);
-    if (existing?.canceled) return this.retake(existing);
-    if (existing) return toResponse(existing);
+    if (existing) return this.heldBy(existing);
     try {
       const taken = await queryRows<{ order_item_uid: string }>(
         this.items.manager,
@@ -73,37 +73,8 @@ export class StockService {
       // A parallel request for the same order won the race: answer with its unit.
       const winner = await this.findByOrder(request);
       if (!winner) throw error;
-      return toResponse(winner);
+      return this.heldBy(winner);
     }
-  }
-
-  /**
-   * Takes a returned unit back for its order in one statement: the order item is reopened and
-   * the available count decremented together or not at all. The CHECK (available_count >= 0)
-   * of the items table makes the decrement conditional without a second look at the stock: with
-   * none left the whole statement fails and nothing changes. Safe to repeat: a unit that is
-   * not canceled (any more) is left alone, so a parallel re-take cannot take two units.
-   */
-  private async retake(orderItem: OrderItem): Promise<OrderItemResponse> {
-    try {
-      await queryRows<{ id: number }>(
-        this.items.manager,
-        `WITH reopened AS (
-           UPDATE order_item SET canceled = FALSE
-           WHERE order_item_uid = $1 AND canceled
-           RETURNING item_id
-         )
-         UPDATE items SET available_count = available_count - 1
-         FROM reopened WHERE items.id = reopened.item_id
-         RETURNING items.id`,
-        [orderItem.orderItemUid],
-      );
-    } catch (error) {
-      if (isCheckViolation(error)) throw noneLeft(orderItem.item.model, orderItem.item.size);
-      throw error;
-    }
-    // Re-taken now, or by a parallel request just before: either way the unit is the order's.
-    return toResponse(orderItem);
   }
 
   async find(orderItemUid: string): Promise<OrderItemResponse> {
@@ -145,6 +116,15 @@ export class StockService {
     if (!(await this.orderItems.existsBy({ orderItemUid }))) throw orderItemNotFound(orderItemUid);
   }
 
+  /** The order items among these uids that exist, in one query (the order list's batch read). */
+  async findMany(orderItemUids: string[]): Promise<OrderItemResponse[]> {
+    const orderItems = await this.orderItems.find({
+      where: { orderItemUid: In(orderItemUids) },
+      relations: { item: true },
+    });
+    return orderItems.map(toResponse);
+  }
+
   async catalogue(): Promise<CatalogueItemResponse[]> {
     const items = await this.items.find({ order: { id: 'ASC' } });
     return items.map(({ model, size, availableCount }) => ({ model, size, availableCount }));
@@ -164,6 +144,12 @@ export class StockService {
     if (!orderItem) return undefined;
     assertSameSelection(request.orderUid, orderItem.item, request);
     return orderItem;
+  }
+
+  /** The unit an order holds, unless it was returned. */
+  private heldBy(orderItem: OrderItem): OrderItemResponse {
+    if (orderItem.canceled) throw returnedAlready(orderItem.orderUid);
+    return toResponse(orderItem);
   }
 
   private async whyNotTaken(model: string, size: Size): Promise<Error> {

@@ -1,20 +1,33 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, IsNull, Repository } from 'typeorm';
 import {
   WarrantyClaimRequest,
   WarrantyDecisionResponse,
   WarrantyResponse,
   WarrantyStatus,
 } from '@app/contracts';
-import { NotFoundError } from '@app/errors';
+import { queryRows } from '@app/database';
+import { NotFoundError, UnprocessableError } from '@app/errors';
 import { WarrantyConfig } from '../warranty.config';
+import { ClaimDecision } from './claim-decision.entity';
 import { decideClaim, statusAfter } from './warranty-decision';
 import { Warranty } from './warranty.entity';
 
 function notFound(itemUid: string): NotFoundError {
   return new NotFoundError(`Warranty not found for itemUid '${itemUid}'`);
 }
+
+function toResponse(warranty: Warranty): WarrantyResponse {
+  return {
+    itemUid: warranty.itemUid,
+    warrantyDate: warranty.warrantyDate.toISOString(),
+    status: warranty.status,
+  };
+}
+
+/** A warranty that exists for the outside world: started and not voided. */
+const LIVE = { voidedAt: IsNull() };
 
 @Injectable()
 export class WarrantiesService {
@@ -23,7 +36,7 @@ export class WarrantiesService {
     private readonly config: WarrantyConfig,
   ) {}
 
-  /** Idempotent: starting an existing warranty again changes nothing. */
+  /** Idempotent: starting an existing warranty again changes nothing, nor does starting a voided one. */
   async start(itemUid: string): Promise<void> {
     await this.warranties
       .createQueryBuilder()
@@ -33,20 +46,38 @@ export class WarrantiesService {
       .execute();
   }
 
+  /**
+   * The undo of a start (a purchase rolled back): the warranty is voided, and if the start has
+   * not arrived yet a voided mark is written in its place, so that the start does nothing when it
+   * does arrive. Idempotent.
+   */
+  async void(itemUid: string): Promise<void> {
+    await queryRows(
+      this.warranties.manager,
+      `INSERT INTO warranty (item_uid, warranty_date, status, voided_at)
+       VALUES ($1, now(), $2, now())
+       ON CONFLICT (item_uid) DO UPDATE SET voided_at = COALESCE(warranty.voided_at, now())
+       RETURNING id`,
+      [itemUid, WarrantyStatus.REMOVED_FROM_WARRANTY],
+    );
+  }
+
   async find(itemUid: string): Promise<WarrantyResponse> {
-    const warranty = await this.warranties.findOneBy({ itemUid });
+    const warranty = await this.warranties.findOneBy({ itemUid, ...LIVE });
     if (!warranty) throw notFound(itemUid);
-    return {
-      itemUid: warranty.itemUid,
-      warrantyDate: warranty.warrantyDate.toISOString(),
-      status: warranty.status,
-    };
+    return toResponse(warranty);
+  }
+
+  /** The warranties among these items that exist, in one query (the order list's batch read). */
+  async findMany(itemUids: string[]): Promise<WarrantyResponse[]> {
+    const warranties = await this.warranties.findBy({ itemUid: In(itemUids), ...LIVE });
+    return warranties.map(toResponse);
   }
 
   /**
-   * Decides a claim and records it; the row lock serialises concurrent claims on one item. A claim
-   * with the idempotency key of the last decided one is that claim again (a retry): it is answered
-   * with the recorded decision and changes nothing.
+   * Decides a claim and records it; the row lock serialises claims on one item. A claim whose
+   * idempotency key was decided before (a retry) is answered with that decision and changes
+   * nothing — whatever was decided on the item since.
    */
   async claim(
     itemUid: string,
@@ -55,13 +86,18 @@ export class WarrantiesService {
   ): Promise<WarrantyDecisionResponse> {
     return this.warranties.manager.transaction(async (manager) => {
       const warranty = await manager.findOne(Warranty, {
-        where: { itemUid },
+        where: { itemUid, ...LIVE },
         lock: { mode: 'pessimistic_write' },
       });
       if (!warranty) throw notFound(itemUid);
-      const warrantyDate = warranty.warrantyDate.toISOString();
-      if (idempotencyKey !== undefined && warranty.claimKey === idempotencyKey && warranty.decision) {
-        return { warrantyDate, decision: warranty.decision };
+      if (idempotencyKey !== undefined) {
+        const decided = await manager.findOneBy(ClaimDecision, { claimKey: idempotencyKey });
+        if (decided) {
+          if (decided.itemUid !== itemUid) {
+            throw new UnprocessableError('This Idempotency-Key was used for a claim on another item');
+          }
+          return { warrantyDate: decided.warrantyDate.toISOString(), decision: decided.decision };
+        }
       }
       const decision = decideClaim(
         warranty,
@@ -69,20 +105,23 @@ export class WarrantiesService {
         new Date(),
         this.config.WARRANTY_PERIOD_DAYS,
       );
-      await manager.update(Warranty, warranty.id, {
-        status: statusAfter(decision),
-        comment: claim.reason,
-        claimKey: idempotencyKey ?? null,
-        decision,
-      });
-      return { warrantyDate, decision };
+      await manager.update(Warranty, warranty.id, { status: statusAfter(decision), comment: claim.reason });
+      if (idempotencyKey !== undefined) {
+        await manager.insert(ClaimDecision, {
+          claimKey: idempotencyKey,
+          itemUid,
+          decision,
+          warrantyDate: warranty.warrantyDate,
+        });
+      }
+      return { warrantyDate: warranty.warrantyDate.toISOString(), decision };
     });
   }
 
   /** Idempotent: closing a closed warranty again answers the same. */
   async close(itemUid: string): Promise<void> {
     const result = await this.warranties.update(
-      { itemUid },
+      { itemUid, ...LIVE },
       { status: WarrantyStatus.REMOVED_FROM_WARRANTY },
     );
     if (!result.affected) throw notFound(itemUid);

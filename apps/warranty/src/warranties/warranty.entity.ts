@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import { WarrantyDecision, WarrantyStatus } from '@app/contracts';
+import { WarrantyStatus } from '@app/contracts';
 
 @Entity({ name: 'warranty' })
 export class Warranty {
@@ -19,11 +19,10 @@ export class Warranty {
   @Column({ type: 'varchar', length: 1024, nullable: true })
   comment!: string | null;
 
-  /** Idempotency key of the last decided claim (null when it came without one). */
-  @Column({ name: 'claim_key', type: 'uuid', nullable: true })
-  claimKey!: string | null;
-
-  /** The decision on the last claim. */
-  @Column({ type: 'varchar', length: 255, nullable: true })
-  decision!: WarrantyDecision | null;
+  /**
+   * Set when the purchase that started it was rolled back: the warranty never was, and no start
+   * arriving later opens it (see the order service's purchase saga).
+   */
+  @Column({ name: 'voided_at', type: 'timestamptz', nullable: true })
+  voidedAt!: Date | null;
 }

@@ -13,8 +13,9 @@ const BASE = '/api/v1/orders';
 export class OrderClient extends DownstreamClient {
   static readonly serviceName = 'Order';
 
-  place(userUid: string, selection: ItemSelection): Promise<OrderCreatedResponse> {
-    return this.http.post(`${BASE}/${userUid}`, selection);
+  /** With an idempotency key, a repeated purchase answers the order it made instead of buying twice. */
+  place(userUid: string, selection: ItemSelection, idempotencyKey?: string): Promise<OrderCreatedResponse> {
+    return this.http.post(`${BASE}/${userUid}`, selection, withIdempotencyKey(idempotencyKey));
   }
 
   find(userUid: string, orderUid: string): Promise<OrderResponse> {
@@ -34,7 +35,8 @@ export class OrderClient extends DownstreamClient {
     return this.http.post(`${BASE}/${orderUid}/warranty`, claim, withIdempotencyKey(idempotencyKey));
   }
 
-  cancel(orderUid: string): Promise<void> {
-    return this.http.delete(`${BASE}/${orderUid}`);
+  /** With an idempotency key, a repeated refund that committed answers as done instead of 409. */
+  cancel(orderUid: string, idempotencyKey?: string): Promise<void> {
+    return this.http.delete(`${BASE}/${orderUid}`, withIdempotencyKey(idempotencyKey));
   }
 }

@@ -21,6 +21,11 @@ export class WarehouseClient extends DownstreamClient {
     return this.http.get(`${BASE}/${orderItemUid}`);
   }
 
+  /** The order items that exist among these uids, in one call (at most MAX_BATCH_SIZE uids). */
+  findOrderItems(orderItemUids: string[]): Promise<OrderItemResponse[]> {
+    return this.http.post(`${BASE}/order-items/lookup`, { orderItemUids });
+  }
+
   /** With an idempotency key, a repeated claim answers the first decision instead of deciding again. */
   claimWarranty(
     orderItemUid: string,

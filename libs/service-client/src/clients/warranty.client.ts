@@ -15,6 +15,16 @@ export class WarrantyClient extends DownstreamClient {
     return this.http.get(`${BASE}/${itemUid}`);
   }
 
+  /** The warranties that exist among these items, in one call (at most MAX_BATCH_SIZE uids). */
+  findMany(itemUids: string[]): Promise<WarrantyResponse[]> {
+    return this.http.post(`${BASE}/lookup`, { itemUids });
+  }
+
+  /** The undo of a start: the warranty never was, and a start arriving later does nothing. */
+  void(itemUid: string): Promise<void> {
+    return this.http.post(`${BASE}/${itemUid}/void`);
+  }
+
   /** With an idempotency key, a repeated claim answers the first decision instead of deciding again. */
   claim(
     itemUid: string,

@@ -2,16 +2,18 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { describeError, DomainException, ErrorCode } from '@app/errors';
 import { OrderSaga, SagaState } from './order-saga.entity';
 import { SagaJournal, SagaJournalPort } from './saga-journal';
-import { retryDelayMs } from './saga-timing';
+import { SagaTiming } from './saga-timing';
 
-/** The undo half of a saga. */
+/** The steps of a saga that recovery may run again; each is safe to repeat. */
 export interface SagaSteps {
   /**
-   * Undoes whatever the saga's steps may have done. Every compensating step is safe to repeat,
-   * because a later attempt cannot know how far an earlier one got. Throws when a step cannot
-   * run now (its service is down); the whole compensation is then tried again later.
+   * Undoes whatever the compensable steps (before the pivot) may have done. A later attempt
+   * cannot know how far an earlier one got, so every step is idempotent. Throws when a step
+   * cannot run now (its service is down); the whole compensation is then tried again later.
    */
   compensate(saga: OrderSaga): Promise<void>;
+  /** Runs the steps after the pivot. Throws when one cannot run now; retried until it has run. */
+  finish(saga: OrderSaga): Promise<void>;
 }
 
 export type RetryListener = (delayMs: number) => void;
@@ -24,7 +26,7 @@ export function isAnswer(error: unknown): boolean {
   return error instanceof DomainException && error.code !== ErrorCode.SERVICE_UNAVAILABLE;
 }
 
-/** For a close or a return, 404 means there is nothing to undo: just what undoing wants. */
+/** For an undo or a close, 404 means there is nothing to do: just what was wanted. */
 export function unlessNotFound(error: unknown): void {
   if (!(error instanceof DomainException && error.code === ErrorCode.NOT_FOUND)) throw error;
 }
@@ -35,16 +37,20 @@ export function describeSaga(saga: OrderSaga): string {
 }
 
 /**
- * Runs compensations and keeps the journal in step with them, for the request whose saga just
- * failed and for the background worker alike. A compensation that cannot finish now is left
- * COMPENSATING with a time for the next attempt (growing back-off), never dropped.
+ * Runs compensations (backward, before the pivot) and the remaining steps (forward, after it),
+ * and keeps the journal in step with them — for the request whose saga just failed and for the
+ * background worker alike. What cannot run now is left COMPENSATING or COMMITTED with a time for
+ * the next attempt (growing back-off), never dropped.
  */
 @Injectable()
-export class SagaCompensator {
+export class SagaRecovery {
   private readonly logger = new Logger('Sagas');
   private readonly retryListeners = new Set<RetryListener>();
 
-  constructor(@Inject(SagaJournal) private readonly journal: SagaJournalPort) {}
+  constructor(
+    @Inject(SagaJournal) private readonly journal: SagaJournalPort,
+    private readonly timing: SagaTiming,
+  ) {}
 
   /** Told each time a retry is scheduled, so that the worker wakes up in time for it. */
   onRetryScheduled(listener: RetryListener): void {
@@ -52,7 +58,7 @@ export class SagaCompensator {
   }
 
   /**
-   * A forward step of a STARTED saga failed: compensate at once, before the caller answers.
+   * A compensable step of a STARTED saga failed: compensate at once, before the caller answers.
    * Never throws: the caller rethrows the step's own error. If even the bookkeeping fails, the
    * saga stays STARTED or COMPENSATING in the journal and the worker finishes the job.
    */
@@ -60,7 +66,7 @@ export class SagaCompensator {
     try {
       const claimed = await this.journal.beginCompensation(saga.id, describeError(error));
       if (!claimed) {
-        this.logger.warn(`${describeSaga(saga)} was taken over by the compensation worker`);
+        this.logger.warn(`${describeSaga(saga)} was taken over by the saga worker`);
         return;
       }
       this.logger.warn(`${describeSaga(saga)} failed (${describeError(error)}): compensating`);
@@ -84,28 +90,51 @@ export class SagaCompensator {
     }
   }
 
+  /** What the worker does with a saga it claimed: undo it (COMPENSATING) or finish it (COMMITTED). */
+  recover(saga: OrderSaga, steps: SagaSteps): Promise<Error | undefined> {
+    return saga.state === SagaState.COMMITTED ? this.finish(saga, steps) : this.compensate(saga, steps);
+  }
+
   /**
-   * Runs the compensation of a saga this process has claimed and records the outcome: ROLLED_BACK,
-   * or a retry after the back-off. Returns undefined when rolled back, else the error that
-   * stopped it. Throws only when the journal cannot be written (the claim then expires and
-   * another attempt follows).
+   * Runs the compensation of a COMPENSATING saga this process has claimed and records the
+   * outcome: ROLLED_BACK, or a retry after the back-off. Returns undefined when rolled back, else
+   * the error that stopped it. Throws only when the journal cannot be written (the claim then
+   * expires and another attempt follows).
    */
   async compensate(saga: OrderSaga, steps: SagaSteps): Promise<Error | undefined> {
+    const failure = await this.attempt(saga, 'compensation', () => steps.compensate(saga));
+    if (failure) return failure;
+    await this.journal.markRolledBack(saga.id, SagaState.COMPENSATING);
+    this.logger.log(`${describeSaga(saga)} rolled back`);
+    return undefined;
+  }
+
+  /**
+   * Runs the remaining steps of a COMMITTED saga this process has claimed and records the
+   * outcome: COMPLETED, or a retry after the back-off. Returns undefined when completed.
+   */
+  async finish(saga: OrderSaga, steps: SagaSteps): Promise<Error | undefined> {
+    const failure = await this.attempt(saga, 'forward', () => steps.finish(saga));
+    if (failure) return failure;
+    await this.journal.markCompleted(saga.id);
+    if (saga.attempts > 0) this.logger.log(`${describeSaga(saga)} completed`);
+    return undefined;
+  }
+
+  private async attempt(saga: OrderSaga, what: string, run: () => Promise<void>): Promise<Error | undefined> {
     try {
-      await steps.compensate(saga);
+      await run();
+      return undefined;
     } catch (error) {
-      const delayMs = retryDelayMs(saga.attempts);
+      // A COMMITTED saga's first try is the request's own (attempts 0): it waits like the first retry.
+      const delayMs = this.timing.schedule.delayAfter(saga.attempts);
       await this.journal.scheduleRetry(saga.id, delayMs, describeError(error));
       const log = isAnswer(error) ? this.logger.error.bind(this.logger) : this.logger.warn.bind(this.logger);
       log(
-        `${describeSaga(saga)}: compensation attempt ${saga.attempts} failed (${describeError(error)}), ` +
-          `next in ${delayMs} ms`,
+        `${describeSaga(saga)}: ${what} attempt ${saga.attempts} failed (${describeError(error)}), next in ${delayMs} ms`,
       );
       for (const listener of this.retryListeners) listener(delayMs);
       return error instanceof Error ? error : new Error(String(error));
     }
-    await this.journal.markRolledBack(saga.id, SagaState.COMPENSATING);
-    this.logger.log(`${describeSaga(saga)} rolled back`);
-    return undefined;
   }
 }

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { WarrantyDecision, WarrantyDecisionResponse } from '@app/contracts';
 import { queryRows } from '@app/database';
+import { clipErrorText } from '@app/errors';
 import { ClaimStatus, WarrantyClaim } from './warranty-claim.entity';
 
 export interface NewPendingClaim {
@@ -22,20 +23,15 @@ export interface ClaimState {
   decision: WarrantyDecision | null;
 }
 
-const MAX_ERROR_LENGTH = 1024;
-
-function clip(text: string): string {
-  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
-}
-
 /**
- * The warranty_claim table: the store's record of each claim, its outbox and (without a broker)
- * its queue. Every write is one statement, and the conditional ones only move a claim forward
- * (PENDING → DONE | FAILED), so duplicate deliveries cannot undo a decision. No statement is held
- * open across a call to another service.
+ * The claims themselves in the table warranty_claim: the record of each claim and its way from
+ * PENDING to DONE or FAILED. Every write is one statement, and the conditional ones only move a
+ * claim forward, so duplicate deliveries cannot undo a decision. No statement is held open
+ * across a call to another service. (The same table is the outbox, `ClaimOutboxTable`, and
+ * without a broker the queue, `ClaimQueueTable`.)
  */
 @Injectable()
-export class ClaimsRepository {
+export class ClaimRecords {
   constructor(@InjectRepository(WarrantyClaim) private readonly claims: Repository<WarrantyClaim>) {}
 
   find(claimUid: string): Promise<WarrantyClaim | null> {
@@ -64,7 +60,7 @@ export class ClaimsRepository {
         claim.userUid,
         claim.reason,
         claim.attempts,
-        clip(claim.lastError),
+        clipErrorText(claim.lastError),
         claim.delayMs,
       ],
     );
@@ -80,14 +76,19 @@ export class ClaimsRepository {
     claim: Omit<NewPendingClaim, 'attempts' | 'lastError' | 'delayMs'>,
     result: WarrantyDecisionResponse,
   ): Promise<void> {
-    await this.claims.insert({
-      ...claim,
-      status: ClaimStatus.DONE,
-      decision: result.decision,
-      warrantyDate: new Date(result.warrantyDate),
-      attempts: 0,
-      published: true,
-    });
+    await this.claims
+      .createQueryBuilder()
+      .insert()
+      .values({
+        ...claim,
+        status: ClaimStatus.DONE,
+        decision: result.decision,
+        warrantyDate: new Date(result.warrantyDate),
+        attempts: 0,
+        published: true,
+      })
+      .orIgnore() // the same claim (same key) recorded by an earlier attempt
+      .execute();
   }
 
   /** PENDING → DONE; false when it was not pending any more (a duplicate delivery got there first). */
@@ -103,14 +104,14 @@ export class ClaimsRepository {
     return rows.length > 0;
   }
 
-  /** PENDING → FAILED, for a claim that can never succeed. */
+  /** PENDING → FAILED, for a claim that can never succeed: a dead letter. */
   async markFailed(claimUid: string, error: string): Promise<boolean> {
     const rows = await queryRows<{ claim_uid: string }>(
       this.claims.manager,
       `UPDATE warranty_claim SET status = 'FAILED', last_error = $2, updated_at = clock_timestamp()
        WHERE claim_uid = $1 AND status = 'PENDING'
        RETURNING claim_uid`,
-      [claimUid, clip(error)],
+      [claimUid, clipErrorText(error)],
     );
     return rows.length > 0;
   }
@@ -122,71 +123,68 @@ export class ClaimsRepository {
       `UPDATE warranty_claim
        SET attempts = $2, last_error = $3, next_attempt_at = now() + $4::int * interval '1 millisecond',
            updated_at = clock_timestamp()
-       WHERE claim_uid = $1 AND status = 'PENDING'
-       RETURNING claim_uid`,
-      [claimUid, attempts, clip(error), delayMs],
+       WHERE claim_uid = $1 AND status = 'PENDING'`,
+      [claimUid, attempts, clipErrorText(error), delayMs],
     );
   }
 
-  async markPublished(claimUid: string, published = true): Promise<void> {
-    await this.claims.update({ claimUid }, { published });
+  /** The state of each order's latest claim, in one query; orders without a claim are left out. */
+  async latestOf(orderUids: string[]): Promise<Map<string, ClaimState>> {
+    if (orderUids.length === 0) return new Map();
+    const rows = await queryRows<{
+      order_uid: string;
+      status: ClaimStatus;
+      decision: WarrantyDecision | null;
+    }>(
+      this.claims.manager,
+      `SELECT DISTINCT ON (order_uid) order_uid, status, decision FROM warranty_claim
+       WHERE order_uid = ANY($1::uuid[])
+       ORDER BY order_uid, created_at DESC`,
+      [orderUids],
+    );
+    return new Map(rows.map((row) => [row.order_uid, { status: row.status, decision: row.decision }]));
   }
 
-  /** Waiting claims the queue does not have, oldest first, written at least `minAgeMs` ago. */
-  async unpublished(limit: number, minAgeMs: number): Promise<string[]> {
+  /** Dead claims (FAILED), oldest first. */
+  listFailed(): Promise<WarrantyClaim[]> {
+    return this.claims.find({ where: { status: ClaimStatus.FAILED }, order: { updatedAt: 'ASC' } });
+  }
+
+  /**
+   * FAILED → PENDING, due now and not yet published (the outbox relay publishes it): one claim,
+   * or all of them. A claim whose order has another claim waiting stays FAILED (one waiting
+   * claim per order). Returns the uids put back.
+   */
+  async replayFailed(claimUid?: string): Promise<string[]> {
     const rows = await queryRows<{ claim_uid: string }>(
       this.claims.manager,
-      `SELECT claim_uid FROM warranty_claim
-       WHERE status = 'PENDING' AND NOT published
-         AND updated_at <= clock_timestamp() - $2::int * interval '1 millisecond'
-       ORDER BY created_at
-       LIMIT $1`,
-      [limit, minAgeMs],
+      `UPDATE warranty_claim AS claim
+       SET status = 'PENDING', attempts = 0, last_error = NULL, next_attempt_at = now(), published = FALSE,
+           updated_at = clock_timestamp()
+       WHERE status = 'FAILED' AND ($1::uuid IS NULL OR claim_uid = $1::uuid)
+         AND NOT EXISTS (
+           SELECT 1 FROM warranty_claim AS waiting WHERE waiting.order_uid = claim.order_uid AND waiting.status = 'PENDING'
+         )
+         -- Of several dead claims of one order, the latest: it is the one the order view shows.
+         AND claim.claim_uid = (
+           SELECT latest.claim_uid FROM warranty_claim AS latest
+           WHERE latest.order_uid = claim.order_uid AND latest.status = 'FAILED'
+           ORDER BY latest.created_at DESC LIMIT 1
+         )
+       RETURNING claim_uid`,
+      [claimUid ?? null],
     );
     return rows.map((row) => row.claim_uid);
   }
 
-  countUnpublished(): Promise<number> {
-    return this.claims.countBy({ status: ClaimStatus.PENDING, published: false });
-  }
-
-  /** The embedded queue's take: due waiting claims, earliest first, leased for `leaseMs`. */
-  async leaseDue(limit: number, leaseMs: number): Promise<string[]> {
-    const rows = await queryRows<{ claim_uid: string; due_at: Date | string }>(
+  /** How many claims are in each status (for metrics and the operations page). */
+  async countByStatus(): Promise<Record<ClaimStatus, number>> {
+    const rows = await queryRows<{ status: ClaimStatus; count: number }>(
       this.claims.manager,
-      `WITH due AS (
-         SELECT claim_uid, next_attempt_at AS due_at FROM warranty_claim
-         WHERE status = 'PENDING' AND next_attempt_at <= now()
-         ORDER BY next_attempt_at
-         LIMIT $1
-         FOR UPDATE SKIP LOCKED
-       )
-       UPDATE warranty_claim AS claim
-       SET next_attempt_at = now() + $2::int * interval '1 millisecond'
-       FROM due WHERE claim.claim_uid = due.claim_uid
-       RETURNING claim.claim_uid, due.due_at`,
-      [limit, leaseMs],
+      'SELECT status, count(*)::int AS count FROM warranty_claim GROUP BY status',
     );
-    return rows
-      .sort((a, b) => new Date(a.due_at).getTime() - new Date(b.due_at).getTime())
-      .map((row) => row.claim_uid);
-  }
-
-  async nextDueAt(): Promise<Date | null> {
-    const [row] = await queryRows<{ due_at: Date | string | null }>(
-      this.claims.manager,
-      `SELECT min(next_attempt_at) AS due_at FROM warranty_claim WHERE status = 'PENDING'`,
-    );
-    return row?.due_at ? new Date(row.due_at) : null;
-  }
-
-  /** The state of the order's latest claim, or null when it has none. */
-  async latestOf(orderUid: string): Promise<ClaimState | null> {
-    const claim = await this.claims.findOne({
-      where: { orderUid },
-      order: { createdAt: 'DESC' },
-      select: { status: true, decision: true },
-    });
-    return claim ? { status: claim.status, decision: claim.decision } : null;
+    const counts = { [ClaimStatus.PENDING]: 0, [ClaimStatus.DONE]: 0, [ClaimStatus.FAILED]: 0 };
+    for (const row of rows) counts[row.status] = row.count;
+    return counts;
   }
 }

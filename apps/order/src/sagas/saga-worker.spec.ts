@@ -1,28 +1,34 @@
+import { BaseServiceConfig } from '@app/config';
 import { ServiceUnavailableError } from '@app/errors';
-import { CompensationWorker, IDLE_LOOK_MS, JOURNAL_RETRY_MS } from './compensation-worker';
+import { ITEM_UID, makeSaga } from '@test/doubles/factories';
+import { CallLog, StubJournal, StubWarehouse, StubWarranty } from '@test/doubles/sagas';
 import { SagaKind, SagaState } from './order-saga.entity';
 import { PurchaseSaga } from './purchase.saga';
 import { RefundSaga } from './refund.saga';
-import { SagaCompensator } from './saga-compensator';
-import { CallLog, ITEM_UID, makeSaga, StubJournal, StubWarehouse, StubWarranty } from './saga-test-doubles';
+import { SagaRecovery } from './saga-recovery';
+import { SagaTiming } from './saga-timing';
+import { IDLE_LOOK_MS, JOURNAL_RETRY_MS, SagaWorker } from './saga-worker';
 
-describe(CompensationWorker.name, () => {
+describe(SagaWorker.name, () => {
   let log: CallLog;
   let journal: StubJournal;
-  let sut: CompensationWorker;
+  let sut: SagaWorker;
 
   beforeEach(() => {
     jest.useFakeTimers();
     log = new CallLog();
     journal = new StubJournal(log);
-    const compensator = new SagaCompensator(journal);
+    const recovery = new SagaRecovery(
+      journal,
+      new SagaTiming({ HTTP_TIMEOUT_MS: 1000 } as BaseServiceConfig),
+    );
     const warehouse = new StubWarehouse(log);
     const warranty = new StubWarranty(log);
-    sut = new CompensationWorker(
+    sut = new SagaWorker(
       journal,
-      compensator,
-      new PurchaseSaga(journal, compensator, warehouse, warranty),
-      new RefundSaga(journal, compensator, warehouse, warranty),
+      recovery,
+      new PurchaseSaga(journal, recovery, warehouse, warranty),
+      new RefundSaga(journal, recovery, warehouse, warranty),
     );
   });
 
@@ -31,10 +37,10 @@ describe(CompensationWorker.name, () => {
     jest.useRealTimers();
   });
 
-  it('at start-up compensates every due saga with the steps of its kind, then sleeps until the next is due', async () => {
+  it('at start-up undoes due purchases and finishes committed refunds, then sleeps until the next is due', async () => {
     journal.due.push(
       makeSaga(SagaKind.PURCHASE, { id: 1, state: SagaState.COMPENSATING, attempts: 1, itemUid: ITEM_UID }),
-      makeSaga(SagaKind.REFUND, { id: 2, state: SagaState.COMPENSATING, attempts: 1 }),
+      makeSaga(SagaKind.REFUND, { id: 2, state: SagaState.COMMITTED, attempts: 1, itemUid: ITEM_UID }),
     );
     journal.nextDueMs = 5000;
 
@@ -44,12 +50,13 @@ describe(CompensationWorker.name, () => {
 
     expect(log.calls).toEqual([
       'journal.claimNext',
-      'warranty.close item', // purchase: warranty closed, item returned
+      'warranty.void item', // purchase: backward
       'warehouse.return item',
       'journal.rolledBack',
       'journal.claimNext',
-      'warehouse.take', // refund: item taken back
-      'journal.rolledBack',
+      'warehouse.return item', // refund: forward
+      'warranty.close item',
+      'journal.completed',
       'journal.claimNext',
       'journal.nextDue',
     ]);
@@ -62,9 +69,11 @@ describe(CompensationWorker.name, () => {
     expect(log.calls).toEqual(['journal.claimNext', 'journal.nextDue']);
   });
 
-  it('retries a failed compensation after its back-off, woken by the retry it scheduled', async () => {
-    journal.due.push(makeSaga(SagaKind.REFUND, { state: SagaState.COMPENSATING, attempts: 3 }));
-    log.failNext('warehouse.take', new ServiceUnavailableError('Warehouse'));
+  it('retries a failed recovery after its back-off, woken by the retry it scheduled', async () => {
+    journal.due.push(
+      makeSaga(SagaKind.REFUND, { state: SagaState.COMMITTED, attempts: 3, itemUid: ITEM_UID }),
+    );
+    log.failNext('warehouse.return item', new ServiceUnavailableError('Warehouse'));
     journal.nextDueMs = undefined; // as if the due time were not visible: the wake-up alone suffices
 
     sut.onApplicationBootstrap();
@@ -72,20 +81,26 @@ describe(CompensationWorker.name, () => {
     await sut.idle();
     expect(log.calls).toEqual([
       'journal.claimNext',
-      'warehouse.take',
+      'warehouse.return item',
+      'warranty.close item',
       'journal.retryIn 4000',
       'journal.claimNext',
       'journal.nextDue',
     ]);
 
     log.calls.length = 0;
-    journal.due.push(makeSaga(SagaKind.REFUND, { state: SagaState.COMPENSATING, attempts: 4 }));
-    await jest.advanceTimersByTimeAsync(4000);
+    journal.due.push(
+      makeSaga(SagaKind.REFUND, { state: SagaState.COMMITTED, attempts: 4, itemUid: ITEM_UID }),
+    );
+    await jest.advanceTimersByTimeAsync(3999);
+    expect(log.calls).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
     await sut.idle();
     expect(log.calls).toEqual([
       'journal.claimNext',
-      'warehouse.take',
-      'journal.rolledBack',
+      'warehouse.return item',
+      'warranty.close item',
+      'journal.completed',
       'journal.claimNext',
       'journal.nextDue',
     ]);
@@ -112,12 +127,14 @@ describe(CompensationWorker.name, () => {
     await sut.idle();
     expect(log.calls).toEqual(['journal.claimNext']);
 
-    await jest.advanceTimersByTimeAsync(JOURNAL_RETRY_MS);
+    await jest.advanceTimersByTimeAsync(JOURNAL_RETRY_MS - 1);
+    expect(log.calls).toEqual(['journal.claimNext']);
+    await jest.advanceTimersByTimeAsync(1);
     await sut.idle();
     expect(log.calls).toEqual(['journal.claimNext', 'journal.claimNext', 'journal.nextDue']);
   });
 
-  it('after shutdown starts no pass any more', async () => {
+  it('after shutdown starts no round any more', async () => {
     sut.onApplicationBootstrap();
     await sut.onModuleDestroy();
 

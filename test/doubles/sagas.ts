@@ -1,19 +1,16 @@
 /**
- * Typed stand-ins for the sagas' collaborators, for the unit specs beside them (not part of the
- * service). Every call is written to one shared log, so that a spec can assert the order of the
- * steps and of their compensations across warehouse, warranty and the journal.
+ * Typed stand-ins for the sagas' collaborators, for the unit specs beside them. Every call is
+ * written to one shared log, so that a spec can assert the order of the steps, of their
+ * compensations and of the journal's state changes across warehouse, warranty and the journal.
  */
-import { ItemSelection, OrderItemResponse, Size, TakeItemRequest } from '@app/contracts';
-import { Order } from '../orders/order.entity';
-import { OrderSaga, SagaKind, SagaState } from './order-saga.entity';
-import { NewSaga, SagaJournalPort } from './saga-journal';
-import type { PurchaseWarehouse, PurchaseWarranty } from './purchase.saga';
-import type { RefundWarehouse, RefundWarranty } from './refund.saga';
-
-export const ITEM_UID = '5a0e8c1d-2f4b-4c6a-9e8d-7b3a1c2d4e5f';
-export const USER_UID = '6d2cb5a0-943c-4b96-9aa6-89eac7bdfd2b';
-export const ORDER_UID = '0b8c3c5e-3d5a-4a8e-9d67-1f4f9a3b2c11';
-export const SELECTION: ItemSelection = { model: 'Lego 8070', size: Size.M };
+import { OrderItemResponse, TakeItemRequest, WarrantyResponse, WarrantyStatus } from '@app/contracts';
+import { ConflictError } from '@app/errors';
+import { Order } from '../../apps/order/src/orders/order.entity';
+import { OrderSaga, SagaKind, SagaState } from '../../apps/order/src/sagas/order-saga.entity';
+import type { PurchaseWarehouse, PurchaseWarranty } from '../../apps/order/src/sagas/purchase.saga';
+import type { RefundWarehouse, RefundWarranty } from '../../apps/order/src/sagas/refund.saga';
+import type { NewSaga, SagaJournalPort } from '../../apps/order/src/sagas/saga-journal';
+import { ITEM_UID, makeSaga, ORDER_UID, SELECTION } from './factories';
 
 export class CallLog {
   readonly calls: string[] = [];
@@ -34,6 +31,9 @@ export class CallLog {
   }
 }
 
+/** How the log names an item: 'item' for ITEM_UID, else its uid. */
+const named = (itemUid: string) => (itemUid === ITEM_UID ? 'item' : itemUid);
+
 function itemResponse(request: TakeItemRequest): OrderItemResponse {
   return { orderItemUid: ITEM_UID, orderUid: request.orderUid, model: request.model, size: request.size };
 }
@@ -46,11 +46,11 @@ export class StubWarehouse implements PurchaseWarehouse, RefundWarehouse {
   }
 
   returnItem(orderItemUid: string): Promise<void> {
-    return this.log.call(`warehouse.return ${orderItemUid === ITEM_UID ? 'item' : orderItemUid}`, undefined);
+    return this.log.call(`warehouse.return ${named(orderItemUid)}`, undefined);
   }
 
   findOrderItem(orderItemUid: string): Promise<OrderItemResponse> {
-    return this.log.call('warehouse.find', {
+    return this.log.call(`warehouse.find ${named(orderItemUid)}`, {
       orderItemUid,
       orderUid: ORDER_UID,
       model: SELECTION.model,
@@ -63,30 +63,51 @@ export class StubWarranty implements PurchaseWarranty, RefundWarranty {
   constructor(private readonly log: CallLog) {}
 
   start(itemUid: string): Promise<void> {
-    return this.log.call(`warranty.start ${itemUid === ITEM_UID ? 'item' : itemUid}`, undefined);
+    return this.log.call(`warranty.start ${named(itemUid)}`, undefined);
+  }
+
+  void(itemUid: string): Promise<void> {
+    return this.log.call(`warranty.void ${named(itemUid)}`, undefined);
+  }
+
+  find(itemUid: string): Promise<WarrantyResponse> {
+    return this.log.call(`warranty.find ${named(itemUid)}`, {
+      itemUid,
+      warrantyDate: new Date().toISOString(),
+      status: WarrantyStatus.ON_WARRANTY,
+    });
   }
 
   close(itemUid: string): Promise<void> {
-    return this.log.call(`warranty.close ${itemUid === ITEM_UID ? 'item' : itemUid}`, undefined);
+    return this.log.call(`warranty.close ${named(itemUid)}`, undefined);
   }
 }
 
-/** One saga held in memory with the journal's state rules (conditional on the current state). */
+/** One saga held in memory with the journal's state rules (each change conditional on the state). */
 export class StubJournal implements SagaJournalPort {
   saga?: OrderSaga;
+  /** What findByRequestKey finds (a saga run earlier with the key). */
+  earlier?: OrderSaga;
   /** What claimNext hands out, in order. */
   readonly due: OrderSaga[] = [];
   nextDueMs: number | undefined = undefined;
+  /** The order commitRefund sees. */
+  orderStatus = 'PAID';
 
   constructor(private readonly log: CallLog) {}
 
-  startPurchase(saga: NewSaga): Promise<OrderSaga> {
-    this.saga = makeSaga(SagaKind.PURCHASE, saga);
-    return this.log.call('journal.start', this.saga);
+  findByRequestKey(kind: SagaKind, requestKey: string): Promise<OrderSaga | undefined> {
+    const found =
+      this.earlier?.kind === kind && this.earlier.requestKey === requestKey ? this.earlier : undefined;
+    return this.log.call('journal.findByKey', found);
   }
 
-  startRefund(saga: NewSaga): Promise<OrderSaga> {
-    this.saga = makeSaga(SagaKind.REFUND, saga);
+  stateOf(_id: number): Promise<SagaState | undefined> {
+    return this.log.call('journal.stateOf', this.saga?.state);
+  }
+
+  startPurchase(saga: NewSaga): Promise<OrderSaga> {
+    this.saga = makeSaga(SagaKind.PURCHASE, saga);
     return this.log.call('journal.start', this.saga);
   }
 
@@ -108,9 +129,17 @@ export class StubJournal implements SagaJournalPort {
     this.moveTo(SagaState.STARTED, SagaState.COMPLETED);
   }
 
-  async completeRefund(_id: number, _orderUid: string): Promise<void> {
-    await this.log.call('journal.complete', undefined);
-    this.moveTo(SagaState.STARTED, SagaState.COMPLETED);
+  async commitRefund(saga: NewSaga): Promise<OrderSaga> {
+    await this.log.call('journal.commit', undefined);
+    if (this.orderStatus !== 'PAID') throw new ConflictError(`Order '${saga.orderUid}' is already canceled`);
+    this.orderStatus = 'CANCELED';
+    this.saga = makeSaga(SagaKind.REFUND, { ...saga, state: SagaState.COMMITTED });
+    return { ...this.saga };
+  }
+
+  async markCompleted(_id: number): Promise<void> {
+    await this.log.call('journal.completed', undefined);
+    this.moveTo(SagaState.COMMITTED, SagaState.COMPLETED);
   }
 
   async beginCompensation(_id: number, error: string): Promise<OrderSaga | undefined> {
@@ -136,18 +165,6 @@ export class StubJournal implements SagaJournalPort {
     return this.log.call('journal.claimNext', this.due.shift());
   }
 
-  claim(_id: number): Promise<OrderSaga | undefined> {
-    const claimable = this.saga?.state === SagaState.COMPENSATING;
-    if (claimable) (this.saga as OrderSaga).attempts += 1;
-    return this.log.call('journal.claim', claimable ? { ...(this.saga as OrderSaga) } : undefined);
-  }
-
-  findUnfinished(_orderUid: string, kind: SagaKind): Promise<OrderSaga | undefined> {
-    const unfinished =
-      this.saga?.kind === kind && [SagaState.STARTED, SagaState.COMPENSATING].includes(this.saga.state);
-    return this.log.call('journal.findUnfinished', unfinished ? this.saga : undefined);
-  }
-
   msUntilNextDue(): Promise<number | undefined> {
     return this.log.call('journal.nextDue', this.nextDueMs);
   }
@@ -161,24 +178,4 @@ export class StubJournal implements SagaJournalPort {
     this.saga.state = to;
     return true;
   }
-}
-
-export function makeSaga(kind: SagaKind, fields: Partial<OrderSaga> = {}): OrderSaga {
-  return Object.assign(new OrderSaga(), {
-    id: 1,
-    kind,
-    orderUid: ORDER_UID,
-    userUid: USER_UID,
-    model: SELECTION.model,
-    size: SELECTION.size,
-    itemUid: null,
-    state: SagaState.STARTED,
-    attempts: 0,
-    nextAttemptAt: null,
-    lockedUntil: null,
-    lastError: null,
-    createdAt: new Date(),
-    updatedAt: new Date(),
-    ...fields,
-  });
 }

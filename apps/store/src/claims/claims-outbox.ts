@@ -1,0 +1,95 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { describeError } from '@app/errors';
+import { WorkQueue } from '@app/messaging';
+import { TimerLoop } from '@app/scheduling';
+import { StoreConfig } from '../store.config';
+import { ClaimOutboxTable } from './claim-outbox-table';
+
+/** Rows younger than this are left to the request (or listener) that is publishing them now. */
+const RELAY_MIN_AGE_MS = 2000;
+const RELAY_BATCH = 100;
+/** While the queue refuses claims (broker down), the relay tries again this often. */
+export const RELAY_RETRY_MS = 5000;
+/** With nothing waiting, the relay still looks this often (claims written by other instances). */
+const RELAY_IDLE_MS = 60_000;
+
+/**
+ * The transactional outbox of queued claims. A claim is committed to warranty_claim first, then
+ * handed to the queue and marked published. The relay hands over what the queue does not have:
+ * claims not published (RabbitMQ was down, or the process died between commit and publish) and
+ * claims overdue by more than CLAIM_OVERDUE_MS (the broker lost their message). The database is
+ * the record; the queue only carries the work.
+ */
+@Injectable()
+export class ClaimsOutbox implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ClaimsOutbox');
+  private readonly loop = new TimerLoop({
+    name: 'ClaimsOutbox',
+    round: (signal) => this.relay(signal),
+    idleMs: RELAY_IDLE_MS,
+    minSleepMs: RELAY_MIN_AGE_MS,
+    errorPauseMs: RELAY_RETRY_MS,
+  });
+
+  constructor(
+    private readonly table: ClaimOutboxTable,
+    private readonly queue: WorkQueue,
+    private readonly config: StoreConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.loop.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.loop.stop();
+  }
+
+  /**
+   * Hands a committed claim to the queue, to be tried after the back-off for `attempts` failed
+   * tries. Never throws: the claim is committed already, so if the queue cannot take it now, or
+   * its mark cannot be written, the relay publishes it later (a second copy is harmless).
+   */
+  async dispatch(claimUid: string, attempts: number): Promise<void> {
+    try {
+      await this.queue.scheduleRetry(claimUid, attempts);
+    } catch (error) {
+      this.logger.warn(`Claim '${claimUid}' not published now (${describeError(error)}); the relay will`);
+      await this.table.markPublished(claimUid, false).catch(() => undefined);
+      this.loop.wake(RELAY_RETRY_MS);
+      return;
+    }
+    await this.table.markPublished(claimUid, true).catch((error: unknown) => {
+      this.logger.warn(`Claim '${claimUid}' published but not marked (${describeError(error)})`);
+    });
+  }
+
+  /** Claims were put back (dead-letter replay): publish them now. */
+  wake(): void {
+    this.loop.wake();
+  }
+
+  private async relay(signal: AbortSignal): Promise<number | undefined> {
+    for (;;) {
+      const claimUids = await this.table.takeToPublish(
+        RELAY_BATCH,
+        RELAY_MIN_AGE_MS,
+        this.config.CLAIM_OVERDUE_MS,
+      );
+      for (const [index, claimUid] of claimUids.entries()) {
+        try {
+          if (signal.aborted) throw new Error('shutting down');
+          await this.queue.publish(claimUid);
+        } catch (error) {
+          // Taken as published but not handed over: back to unpublished, for the next round.
+          for (const left of claimUids.slice(index)) await this.table.markPublished(left, false);
+          this.logger.warn(`Outbox relay paused: ${describeError(error)}`);
+          return RELAY_RETRY_MS;
+        }
+        this.logger.log(`Claim '${claimUid}' published by the outbox relay`);
+      }
+      if (claimUids.length < RELAY_BATCH) break;
+    }
+    return this.table.msUntilNextDue(RELAY_MIN_AGE_MS, this.config.CLAIM_OVERDUE_MS);
+  }
+}

@@ -1,0 +1,119 @@
+import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { IDEMPOTENCY_KEY_HEADER } from '@app/contracts';
+import { BadRequestError, describeError, DomainException, ErrorCode, httpStatusOf } from '@app/errors';
+import { IdempotencyRecords, StoredAnswer } from './idempotency-records';
+import { downstreamKey, requestFingerprint } from './request-fingerprint';
+
+export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
+
+/** 1–255 visible ASCII characters (CONTRACT.md). */
+const CLIENT_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** Where the interceptor leaves the downstream key for the handler (see `RequestKey`). */
+export const DOWNSTREAM_KEY = Symbol('downstreamKey');
+
+export type KeyedRequest = Request & { [DOWNSTREAM_KEY]?: string };
+
+/**
+ * The answers worth remembering: a success, or a client error that says what the request came to
+ * (404, 409, 422, …). Not a 400 (the request was refused before anything started: fixed, it may be
+ * sent again with the same key), not a 409 "in progress", not a 503 (everything was rolled back)
+ * and not an unexpected 500.
+ */
+function rememberedError(error: unknown): StoredAnswer | undefined {
+  if (!(error instanceof DomainException)) return undefined;
+  switch (error.code) {
+    case ErrorCode.NOT_FOUND:
+    case ErrorCode.CONFLICT:
+    case ErrorCode.UNPROCESSABLE:
+    case ErrorCode.PAYLOAD_TOO_LARGE:
+    case ErrorCode.PASSED_ON:
+      return { status: httpStatusOf(error), body: { message: error.message } };
+    case ErrorCode.BAD_REQUEST:
+    case ErrorCode.IN_PROGRESS:
+    case ErrorCode.SERVICE_UNAVAILABLE:
+      return undefined;
+  }
+}
+
+function clientKeyOf(request: Request): string | undefined {
+  const value = request.headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !CLIENT_KEY.test(value)) {
+    throw new BadRequestError(`${IDEMPOTENCY_KEY_HEADER} must be 1 to 255 visible ASCII characters`);
+  }
+  return value;
+}
+
+/**
+ * The store's idempotent requests (CONTRACT.md, "Idempotent requests"): with an Idempotency-Key,
+ * the first request runs and its final answer is kept; the same request again gets that answer
+ * with `Idempotent-Replayed: true`; the same key for another request is a 422, and while the
+ * first still runs a 409. Without the header nothing changes. Runs after the user check (a guard),
+ * so keys are kept only for users that exist.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Idempotency');
+
+  constructor(private readonly records: IdempotencyRecords) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<KeyedRequest>();
+    const key = clientKeyOf(request);
+    if (key === undefined) return next.handle();
+    const response = context.switchToHttp().getResponse<Response>();
+    return from(this.handle(request, response, key, next));
+  }
+
+  private async handle(
+    request: KeyedRequest,
+    response: Response,
+    key: string,
+    next: CallHandler,
+  ): Promise<unknown> {
+    const userUid = String(request.params.userUid).toLowerCase(); // checked by UserExistsGuard
+    const fingerprint = requestFingerprint(request.method, request.path, request.body);
+    const begun = await this.records.begin(userUid, key, fingerprint);
+    if (begun.kind === 'replay') return replay(response, begun.answer);
+
+    request[DOWNSTREAM_KEY] = downstreamKey(userUid, key);
+    let body: unknown;
+    try {
+      body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+    } catch (error) {
+      const answer = rememberedError(error);
+      await this.settle(userUid, key, answer);
+      throw error;
+    }
+    const location = response.getHeader('location');
+    await this.settle(userUid, key, {
+      status: response.statusCode,
+      body,
+      location: typeof location === 'string' ? location : undefined,
+    });
+    return body;
+  }
+
+  /**
+   * Keeps the answer, or forgets the key. If the store's database fails now, the record stays
+   * RUNNING until its lease runs out; a repeat then runs again, harmlessly (same downstream key).
+   */
+  private async settle(userUid: string, key: string, answer: StoredAnswer | undefined): Promise<void> {
+    try {
+      if (answer) await this.records.finish(userUid, key, answer);
+      else await this.records.forget(userUid, key);
+    } catch (error) {
+      this.logger.warn(`Idempotency-Key of user ${userUid} not settled: ${describeError(error)}`);
+    }
+  }
+}
+
+function replay(response: Response, answer: StoredAnswer): unknown {
+  response.status(answer.status);
+  response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+  if (answer.location) response.setHeader('Location', answer.location);
+  return answer.body;
+}

@@ -1,0 +1,51 @@
+import { QueryFailedError } from 'typeorm';
+
+function sqlStateOf(error: unknown): string | undefined {
+  return error instanceof QueryFailedError
+    ? (error.driverError as { code?: string } | undefined)?.code
+    : undefined;
+}
+
+/** SQLSTATE 23505: a row with the same unique key exists already. */
+export function isUniqueViolation(error: unknown): boolean {
+  return sqlStateOf(error) === '23505';
+}
+
+/** SQLSTATE 23514: a CHECK constraint refused the row (e.g. a count that would go negative). */
+export function isCheckViolation(error: unknown): boolean {
+  return sqlStateOf(error) === '23514';
+}
+
+/**
+ * SQLSTATE classes and codes of a server that is not there for now: 08 connection exceptions,
+ * 57P01–57P03 (shutting down, crash, "cannot connect now" while starting), 53300 too many
+ * connections.
+ */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300)$/;
+
+/** Socket errors of node-postgres when the server is unreachable or dropped the connection. */
+const UNAVAILABLE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
+
+/** node-postgres' own messages for a connection that is gone or could not be made in time. */
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection error|timeout exceeded when trying to connect|Connection is not established|Cannot use a pool after calling end/i;
+
+/**
+ * The service's database is unreachable for now (restarting, shut down, network): a 503, not a
+ * 500 — nothing the request did was committed, and a retry after the database is back succeeds.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const driverError = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
+  if (!(driverError instanceof Error)) return false;
+  const { code } = driverError as { code?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code)))
+    return true;
+  return UNAVAILABLE_MESSAGE.test(driverError.message);
+}

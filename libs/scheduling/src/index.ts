@@ -1,0 +1,3 @@
+export * from './retry-schedule';
+export * from './timer-loop';
+export * from './with-timeout';
