@@ -1,9 +1,18 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createConnection, createServer, Server, Socket } from 'node:net';
-import { promisify } from 'node:util';
-import { connect as amqpConnect } from 'amqplib';
-import { ALEX_UID, eventually, expectError, expectResponse, HttpClient, paths, TestSystem } from '../support';
+import {
+  ALEX_UID,
+  eventually,
+  expectError,
+  expectResponse,
+  expectStatus,
+  HttpClient,
+  paths,
+  ShopProbe,
+  SYSTEM_TIMEOUT_MS,
+  TcpProxy,
+  TestQueues,
+  TestSystem,
+} from '../support';
 
 /**
  * Warranty claims (#3) queued while warehouse or warranty is down, with services really killed
@@ -19,8 +28,8 @@ const RETRY_DELAYS_MS = [500, 1000, 2000, 3000];
 const HALF_OPEN_AFTER_MS = 1500;
 /** Long enough for a restart, the breakers' pause and the longest back-off. */
 const PROCESSED_WITHIN_MS = 30_000;
-
-const run = promisify(execFile);
+/** A waiting claim whose message is lost is published again this long after its try was due. */
+const OVERDUE_MS = 3000;
 
 interface ClaimState {
   status: 'PENDING' | 'DONE' | 'FAILED';
@@ -36,50 +45,12 @@ interface ClaimRow extends Record<string, unknown> {
 
 const describeRabbitMq = AMQP_URL ? describe : describe.skip;
 
-/**
- * A TCP proxy in front of RabbitMQ, so that a test can take "the broker" away from the store and
- * give it back without touching the RabbitMQ server other runs share.
- */
-class TcpProxy {
-  private server?: Server;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  constructor(
-    private readonly targetHost: string,
-    private readonly targetPort: number,
-  ) {}
-
-  async open(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = createConnection(this.targetPort, this.targetHost);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => undefined);
-      }
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as { port: number }).port;
-    this.server = server;
-  }
-
-  /** The broker is gone: open connections drop, new ones are refused. */
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    if (server) await new Promise((resolve) => server.close(resolve));
-  }
-}
-
 describe(`fault tolerance: queued warranty claims (${AMQP_URL ? 'RabbitMQ' : 'embedded queue'})`, () => {
   let system: TestSystem;
   let store: HttpClient;
+  let probe: ShopProbe;
   let brokerProxy: TcpProxy | undefined;
+  const queues = AMQP_URL ? new TestQueues(AMQP_URL, QUEUE, RETRY_DELAYS_MS) : undefined;
 
   beforeAll(async () => {
     let storeAmqpUrl: string | undefined;
@@ -97,17 +68,19 @@ describe(`fault tolerance: queued warranty claims (${AMQP_URL ? 'RabbitMQ' : 'em
         store: {
           CLAIMS_QUEUE: QUEUE,
           CLAIM_RETRY_DELAYS_MS: RETRY_DELAYS_MS.join(','),
+          CLAIM_OVERDUE_MS: String(OVERDUE_MS),
           ...(storeAmqpUrl ? { AMQP_URL: storeAmqpUrl } : {}),
         },
       },
     });
     store = system.http('store');
-  });
+    probe = new ShopProbe(system);
+  }, SYSTEM_TIMEOUT_MS);
 
   afterAll(async () => {
     await system?.stop();
     await brokerProxy?.cut();
-    if (AMQP_URL) await deleteQueues();
+    await queues?.deleteAll();
   });
 
   async function buy(): Promise<{ orderUid: string; itemUid: string }> {
@@ -196,7 +169,11 @@ describe(`fault tolerance: queued warranty claims (${AMQP_URL ? 'RabbitMQ' : 'em
     });
 
     // A few tries fail with growing back-off while warranty stays down.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await probe.untilLogged(
+      'store',
+      /Claim '[0-9a-f-]+' try 3 failed \(Warranty Service unavailable\)/,
+      PROCESSED_WITHIN_MS,
+    );
     expect(await claimState(orderUid)).toEqual({ status: 'PENDING', decision: null });
 
     await system.services.warranty.start();
@@ -268,29 +245,83 @@ describe(`fault tolerance: queued warranty claims (${AMQP_URL ? 'RabbitMQ' : 'em
     await untilClaim(orderUid, { status: 'FAILED', decision: null });
     const [row] = await claimsOf(orderUid);
     expect(system.services.store.logTail(400)).toContain(`Claim '${row.claim_uid}'`);
-    if (AMQP_URL) {
-      await eventually(async () => expect(await deadLetteredClaims()).toContain(row.claim_uid), {
+    if (queues) {
+      await eventually(async () => expect(await queues.deadLettered()).toContain(row.claim_uid), {
         timeoutMs: 10_000,
         intervalMs: 250,
       });
     }
+
+    // The operator lists it, mends the cause and puts it back: it is decided, and leaves the list.
+    const dead = await store.get('/manage/claims/dead');
+    expectStatus(dead, 200);
+    expect(dead.body).toContainEqual(
+      expect.objectContaining({
+        claimUid: row.claim_uid,
+        orderUid,
+        error: expect.stringMatching(/Warranty not found/),
+      }),
+    );
+    expectStatus(await system.http('warranty').post(paths.warranty(itemUid)), 204);
+    const replayed = await store.post(`/manage/claims/dead/${row.claim_uid}/replay`);
+    expectResponse(replayed, 200, { replayed: [row.claim_uid] });
+    await untilClaim(orderUid, { status: 'DONE', decision: 'RETURN' });
+    expect((await store.get('/manage/claims/dead')).body).not.toContainEqual(
+      expect.objectContaining({ claimUid: row.claim_uid }),
+    );
+    expectError(await store.post(`/manage/claims/dead/${row.claim_uid}/replay`), 404, /No dead claim/);
+    if (queues)
+      await eventually(async () => expect(await queues.deadLettered()).not.toContain(row.claim_uid));
+  });
+
+  it('puts every dead claim back at once', async () => {
+    const lost = [await buy(), await buy()];
+    await system.services.warranty.kill();
+    for (const { orderUid } of lost) expect((await claim(orderUid)).status).toBe(202);
+    await system.sqlBatch(
+      'warranty',
+      lost.map(({ itemUid }) => ({ text: 'DELETE FROM warranty WHERE item_uid = $1', params: [itemUid] })),
+    );
+    await system.services.warranty.start();
+    for (const { orderUid } of lost) await untilClaim(orderUid, { status: 'FAILED', decision: null });
+
+    for (const { itemUid } of lost)
+      expectStatus(await system.http('warranty').post(paths.warranty(itemUid)), 204);
+    const replayed = await store.post('/manage/claims/dead/replay');
+    expectStatus(replayed, 200);
+    expect((replayed.body as { replayed: string[] }).replayed).toHaveLength(2);
+    for (const { orderUid } of lost) await untilClaim(orderUid, { status: 'DONE', decision: 'RETURN' });
   });
 
   describeRabbitMq('with RabbitMQ', () => {
-    it('declares every queue durable', async () => {
-      const { stdout } = await run('rabbitmqctl', [
-        'list_queues',
-        'name',
-        'durable',
-        '--formatter',
-        'json',
-        '-q',
-      ]);
-      const queues = (JSON.parse(stdout) as { name: string; durable: boolean }[]).filter((queue) =>
-        queue.name.startsWith(QUEUE),
-      );
-      expect(queues.map((queue) => queue.name).sort()).toEqual(allQueues().sort());
-      expect(queues.every((queue) => queue.durable)).toBe(true);
+    it('declares every queue as a durable quorum queue', async () => {
+      const declared = await (queues as TestQueues).declared();
+      expect(declared.map((queue) => queue.name).sort()).toEqual((queues as TestQueues).all().sort());
+      expect(declared.every((queue) => queue.durable && queue.type === 'quorum')).toBe(true);
+    });
+
+    it('publishes a waiting claim again once it is overdue, when the broker lost its message', async () => {
+      const { orderUid, itemUid } = await buy();
+      await system.services.warranty.kill();
+      expect((await claim(orderUid)).status).toBe(202);
+      await (queues as TestQueues).purgeWaiting(); // the message is gone; the store's table still has the claim
+      await system.services.warranty.start();
+
+      await untilClaim(orderUid, { status: 'DONE', decision: 'RETURN' });
+      expect(await warrantyStatus(itemUid)).toBe('USE_WARRANTY');
+      expect(system.services.store.logTail(400)).toMatch(/published by the outbox relay/);
+    });
+
+    it('declares its queue again and goes on when the queue was deleted under it', async () => {
+      const broker = queues as TestQueues;
+      const { orderUid } = await buy();
+      await system.services.warranty.kill();
+      await broker.withChannel((channel) => channel.deleteQueue(QUEUE).then(() => undefined));
+      expect((await claim(orderUid)).status).toBe(202);
+      await system.services.warranty.start();
+
+      await untilClaim(orderUid, { status: 'DONE', decision: 'RETURN' });
+      expect((await broker.declared()).map((queue) => queue.name)).toContain(QUEUE);
     });
 
     it('ignores a duplicate delivery of a decided claim', async () => {
@@ -301,9 +332,10 @@ describe(`fault tolerance: queued warranty claims (${AMQP_URL ? 'RabbitMQ' : 'em
       await untilClaim(orderUid, { status: 'DONE', decision: 'RETURN' });
 
       const [row] = await claimsOf(orderUid);
-      await publishRaw({ pattern: 'warranty-claim', data: { claimUid: row.claim_uid } });
-      await eventually(async () => expect(await messageCount(QUEUE)).toBe(0), { timeoutMs: 10_000 });
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      const broker = queues as TestQueues;
+      await broker.publish({ pattern: 'warranty-claim', data: { claimUid: row.claim_uid } });
+      // Settled (acked) by the store: handled, not merely delivered.
+      await eventually(async () => expect(await broker.messages(QUEUE)).toBe(0), { timeoutMs: 10_000 });
       expect(await claimState(orderUid)).toEqual({ status: 'DONE', decision: 'RETURN' });
       expect(await warrantyStatus(itemUid)).toBe('USE_WARRANTY');
     });
@@ -342,15 +374,14 @@ describe(`fault tolerance: queued warranty claims (${AMQP_URL ? 'RabbitMQ' : 'em
       await system.services.warranty.kill();
       expect((await claim(orderUid)).status).toBe(202);
 
-      const before = await storeConnections();
+      const broker = queues as TestQueues;
+      const before = await broker.storeConnections();
       expect(before.map((connection) => connection.role).sort()).toEqual(['consumer', 'publisher']);
-      for (const connection of before) {
-        await run('rabbitmqctl', ['close_connection', connection.pid, 'e2e: dropped connection']);
-      }
+      for (const connection of before) await broker.closeConnection(connection.pid);
       // The store reconnects on its own, with new connections.
       await eventually(
         async () => {
-          const after = await storeConnections();
+          const after = await broker.storeConnections();
           expect(after.map((connection) => connection.role).sort()).toEqual(['consumer', 'publisher']);
           expect(after.some((connection) => before.some((old) => old.pid === connection.pid))).toBe(false);
         },
@@ -362,65 +393,4 @@ describe(`fault tolerance: queued warranty claims (${AMQP_URL ? 'RabbitMQ' : 'em
       await untilClaim(orderUid, { status: 'DONE', decision: 'RETURN' });
     });
   });
-
-  function allQueues(): string[] {
-    return [QUEUE, `${QUEUE}.dead`, ...RETRY_DELAYS_MS.map((ms) => `${QUEUE}.retry.${ms}ms`)];
-  }
-
-  async function withChannel<T>(use: (channel: import('amqplib').Channel) => Promise<T>): Promise<T> {
-    const connection = await amqpConnect(AMQP_URL as string);
-    try {
-      const channel = await connection.createChannel();
-      return await use(channel);
-    } finally {
-      await connection.close();
-    }
-  }
-
-  async function deleteQueues(): Promise<void> {
-    await withChannel(async (channel) => {
-      for (const queue of allQueues()) await channel.deleteQueue(queue);
-    });
-  }
-
-  function messageCount(queue: string): Promise<number> {
-    return withChannel(async (channel) => (await channel.checkQueue(queue)).messageCount);
-  }
-
-  function publishRaw(packet: object): Promise<void> {
-    return withChannel(async (channel) => {
-      channel.sendToQueue(QUEUE, Buffer.from(JSON.stringify(packet)), { persistent: true });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    });
-  }
-
-  /** The claim ids in the dead-letter queue (read and put back). */
-  function deadLetteredClaims(): Promise<string[]> {
-    return withChannel(async (channel) => {
-      const ids: string[] = [];
-      for (;;) {
-        const message = await channel.get(`${QUEUE}.dead`, { noAck: false });
-        if (!message) break;
-        const packet = JSON.parse(message.content.toString()) as { data?: { claimUid?: string } };
-        if (packet.data?.claimUid) ids.push(packet.data.claimUid);
-      }
-      return ids; // unacked: requeued when the connection closes
-    });
-  }
-
-  /** The store's RabbitMQ connections of this run (named after its queue), by Erlang pid. */
-  async function storeConnections(): Promise<{ pid: string; role: string }[]> {
-    const { stdout } = await run('rabbitmqctl', [
-      'list_connections',
-      'pid',
-      'client_properties',
-      '--quiet',
-      '--no-table-headers',
-    ]);
-    const label = new RegExp(`\\{"connection_name","store ${QUEUE} (\\w+) `);
-    return stdout.split('\n').flatMap((line) => {
-      const role = label.exec(line)?.[1];
-      return role ? [{ pid: line.split('\t')[0], role }] : [];
-    });
-  }
 });

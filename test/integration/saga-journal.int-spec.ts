@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { BaseServiceConfig, loadConfig } from '@app/config';
+import { BaseServiceConfig } from '@app/config';
 import { OrderStatus, Size } from '@app/contracts';
-import { dataSourceOptions, queryRows } from '@app/database';
+import { queryRows } from '@app/database';
 import { ConflictError, InProgressError } from '@app/errors';
 import { orderSchema } from '../../apps/order/src/database/schema';
 import { OrderConfig } from '../../apps/order/src/order.config';
@@ -14,12 +10,12 @@ import { Order } from '../../apps/order/src/orders/order.entity';
 import { OrderSaga, SagaKind, SagaState } from '../../apps/order/src/sagas/order-saga.entity';
 import { NewSaga, SagaJournal, SagaTakenOverError } from '../../apps/order/src/sagas/saga-journal';
 import { SagaTiming } from '../../apps/order/src/sagas/saga-timing';
+import { describeOnEachEngine, EngineUnderTest } from '../support';
 
 /**
  * The saga journal's conditional statements on both engines: who may act on a saga when, what
  * the compensation worker finds, and when it has to wake up.
  */
-const adminUrl = process.env.TEST_DATABASE_URL;
 const HTTP_TIMEOUT_MS = 10_000; // staleness and claims last 40 s: only ageSaga makes a saga stale
 
 function newSaga(fields: Partial<NewSaga> = {}): NewSaga {
@@ -34,22 +30,18 @@ function newSaga(fields: Partial<NewSaga> = {}): NewSaga {
   };
 }
 
-function journalSpecs(openDataSource: () => Promise<DataSource>): void {
+function journalSpecs(db: EngineUnderTest): void {
   let dataSource: DataSource;
   let sut: SagaJournal;
 
-  beforeAll(async () => {
-    dataSource = await openDataSource();
+  beforeAll(() => {
+    dataSource = db.dataSource();
     const timing = new SagaTiming({ HTTP_TIMEOUT_MS } as BaseServiceConfig);
     sut = new SagaJournal(dataSource.getRepository(OrderSaga), timing);
   });
 
   beforeEach(async () => {
     await dataSource.query('TRUNCATE order_saga, orders');
-  });
-
-  afterAll(async () => {
-    await dataSource?.destroy();
   });
 
   async function stateOf(id: number): Promise<string> {
@@ -208,40 +200,4 @@ function journalSpecs(openDataSource: () => Promise<DataSource>): void {
   });
 }
 
-// Jest runs after-hooks in declaration order: each suite's clean-up comes after journalSpecs'
-// own, which closes the database first.
-describe(`${SagaJournal.name} on embedded PGlite`, () => {
-  const originalCwd = process.cwd();
-  let workDir: string | undefined;
-
-  journalSpecs(() => {
-    workDir = mkdtempSync(join(tmpdir(), 'saga-journal-'));
-    process.chdir(workDir); // the embedded database lands in ./data/order/
-    const config = loadConfig(OrderConfig, {});
-    return new DataSource(dataSourceOptions(config, orderSchema)).initialize();
-  });
-
-  afterAll(() => {
-    process.chdir(originalCwd);
-    if (workDir) rmSync(workDir, { recursive: true, force: true });
-  });
-});
-
-(adminUrl ? describe : describe.skip)(`${SagaJournal.name} on the real PostgreSQL`, () => {
-  const name = `it_sagas_${process.pid}_${Date.now()}`;
-  const admin = new Client({ connectionString: adminUrl });
-
-  journalSpecs(async () => {
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    const url = new URL(adminUrl as string);
-    url.pathname = `/${name}`;
-    const config = loadConfig(OrderConfig, { DATABASE_URL: url.toString() });
-    return new DataSource(dataSourceOptions(config, orderSchema)).initialize();
-  });
-
-  afterAll(async () => {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  });
-});
+describeOnEachEngine(SagaJournal.name, OrderConfig, orderSchema, journalSpecs);

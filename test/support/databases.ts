@@ -169,7 +169,7 @@ process.stdin.on('end', async () => {
  * and seed data still come from its own migrations at start-up. E2E_PGLITE_TEMPLATE=0 turns this
  * off (each service then runs initdb itself).
  */
-async function emptyClusterTemplate(): Promise<string | undefined> {
+export async function emptyClusterTemplate(): Promise<string | undefined> {
   if (process.env.E2E_PGLITE_TEMPLATE === '0') return undefined;
   const packageJson = join(REPO_ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json');
   const { version } = JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string };

@@ -7,3 +7,7 @@ export * from './service-process';
 export * from './test-system';
 export * from './wait';
 export * from './shop';
+export * from './infrastructure';
+export * from './broker';
+export * from './tcp-proxy';
+export * from './data-sources';

@@ -45,7 +45,8 @@ export async function bootstrapService(
   app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(
     new AllExceptionsFilter(app.get(HttpAdapterHost), [
-      (error) => (isDatabaseUnavailable(error) ? new DatabaseUnavailableError(config.serviceName) : undefined),
+      (error) =>
+        isDatabaseUnavailable(error) ? new DatabaseUnavailableError(config.serviceName) : undefined,
     ]),
   );
   answerClientErrorsWithJson(app.getHttpServer() as Server);

@@ -1,7 +1,15 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import { AddressInfo } from 'node:net';
 import { CircuitState } from 'cockatiel';
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '@app/errors';
+import {
+  ConflictError,
+  DomainException,
+  httpStatusOf,
+  InProgressError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@app/errors';
 import { createCallPolicy } from './call-policy';
 import { ServiceClient } from './service-client';
 
@@ -31,7 +39,13 @@ function reply(response: ServerResponse, status: number, body: object): void {
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const TIMEOUT_MS = 200;
+const HALF_OPEN_AFTER_MS = 300;
+
+/** Tries until `check` passes, every 10 ms; bounded by jest's time-out. For the breaker's pause to run out. */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await delay(10);
+}
 
 describe(ServiceClient.name, () => {
   let service: FakeService;
@@ -43,7 +57,11 @@ describe(ServiceClient.name, () => {
     sut = new ServiceClient({
       serviceName: 'Warehouse',
       baseUrl,
-      callPolicy: createCallPolicy({ timeoutMs: 200, breakerThreshold: 3, halfOpenAfterMs: 300 }),
+      callPolicy: createCallPolicy({
+        timeoutMs: TIMEOUT_MS,
+        breakerThreshold: 3,
+        halfOpenAfterMs: HALF_OPEN_AFTER_MS,
+      }),
     });
   });
 
@@ -85,7 +103,7 @@ describe(ServiceClient.name, () => {
 
     const started = performance.now();
     await expect(sut.get('/x')).rejects.toBeInstanceOf(ServiceUnavailableError);
-    expect(performance.now() - started).toBeLessThan(100); // the time-out is 200 ms
+    expect(performance.now() - started).toBeLessThan(TIMEOUT_MS); // failed fast: no time-out waited
     expect(service.hits).toBe(3);
   });
 
@@ -95,8 +113,15 @@ describe(ServiceClient.name, () => {
     expect(sut.circuitState).toBe(CircuitState.Open);
 
     service.handler = (_request, response) => reply(response, 200, { ok: true });
-    await sleep(350);
-    await expect(sut.get('/x')).resolves.toEqual({ ok: true });
+    const openedAt = performance.now();
+    // Fails fast while open; after the pause the one trial call goes through and closes it.
+    await until(() =>
+      sut.get('/x').then(
+        () => true,
+        () => false,
+      ),
+    );
+    expect(performance.now() - openedAt).toBeGreaterThanOrEqual(HALF_OPEN_AFTER_MS - 10);
     expect(sut.circuitState).toBe(CircuitState.Closed);
     expect(service.hits).toBe(4);
   });
@@ -104,10 +129,40 @@ describe(ServiceClient.name, () => {
   it('reopens when the trial call fails', async () => {
     service.handler = (_request, response) => reply(response, 500, { message: 'boom' });
     for (let i = 0; i < 3; i++) await sut.get('/x').catch(() => undefined);
-    await sleep(350);
-    await expect(sut.get('/x')).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await until(async () => {
+      await sut.get('/x').catch(() => undefined);
+      return service.hits === 4; // the trial call after the pause reached the service
+    });
     expect(sut.circuitState).toBe(CircuitState.Open);
-    expect(service.hits).toBe(4);
+    await expect(sut.get('/x')).rejects.toBeInstanceOf(ServiceUnavailableError);
+    expect(service.hits).toBe(4); // open again: no call goes out
+  });
+
+  it.each([
+    [401, 'Missing token'],
+    [413, 'Request body is larger than 1 MiB'],
+    [422, 'This Idempotency-Key was used for another request'],
+    [429, 'Slow down'],
+  ])(
+    'passes a %i on with its status and message, as an answer that does not charge the breaker',
+    async (status, message) => {
+      service.handler = (_request, response) => reply(response, status, { message });
+      for (let i = 0; i < 4; i++) {
+        const error = await sut.post('/x', {}).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(DomainException);
+        expect(httpStatusOf(error as DomainException)).toBe(status);
+        expect((error as Error).message).toBe(message);
+      }
+      expect(sut.circuitState).toBe(CircuitState.Closed);
+    },
+  );
+
+  it('tells a 409 with Retry-After (the same request still running) from a plain conflict', async () => {
+    service.handler = (_request, response) =>
+      response
+        .writeHead(409, { 'content-type': 'application/json', 'retry-after': '1' })
+        .end(JSON.stringify({ message: 'in progress' }));
+    await expect(sut.post('/x', {})).rejects.toBeInstanceOf(InProgressError);
   });
 
   it('passes on a 503 naming another service without charging this breaker', async () => {

@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ALEX_UID,
+  ensureRabbitIsUp,
+  eventually,
+  expectStatus,
+  HttpClient,
+  HttpResponse,
+  paths,
+  ShopProbe,
+  startPostgres,
+  startRabbitApp,
+  startRabbitServer,
+  stopPostgres,
+  stopRabbitApp,
+  stopRabbitServer,
+  SYSTEM_TIMEOUT_MS,
+  TestSystem,
+} from '../support';
+
+/**
+ * CONTRACT.md, "Fault tolerance" 6: PostgreSQL and RabbitMQ restarted for real on this machine
+ * (they are started again in `finally`, whatever happens). Every service reconnects by itself;
+ * meanwhile every answer is JSON — a 503, or the queued and degraded answers — never a 500, a
+ * crash or a hang; claims published before a broker restart survive it; nothing is half done.
+ * Only with real servers (TEST_DATABASE_URL and TEST_AMQP_URL).
+ */
+const DATABASE_URL = process.env.TEST_DATABASE_URL;
+const AMQP_URL = process.env.TEST_AMQP_URL;
+const TIMEOUT_MS = 1500;
+/** A client gives up after this: an answer slower than this is a hang. */
+const CLIENT_TIMEOUT_MS = 10_000;
+const RECOVERED_WITHIN_MS = 60_000;
+
+interface Answer {
+  what: string;
+  status: number;
+  body: unknown;
+}
+
+/** Requests through the store in a loop, every answer kept, until stopped. */
+class Traffic {
+  readonly answers: Answer[] = [];
+  private running = true;
+  private readonly done: Promise<void>;
+
+  constructor(private readonly store: HttpClient) {
+    this.done = this.loop();
+  }
+
+  async stop(): Promise<Answer[]> {
+    this.running = false;
+    await this.done;
+    return this.answers;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      await this.send('purchase', () =>
+        this.store.post(
+          paths.storePurchase(ALEX_UID),
+          { model: 'Lego 8070', size: 'M' },
+          { timeoutMs: CLIENT_TIMEOUT_MS },
+        ),
+      );
+      await this.send('orders', () =>
+        this.store.get(paths.storeOrders(ALEX_UID), { timeoutMs: CLIENT_TIMEOUT_MS }),
+      );
+      await this.send('catalogue', () => this.store.get(paths.storeItems, { timeoutMs: CLIENT_TIMEOUT_MS }));
+      await new Promise((resolve) => setTimeout(resolve, 50)); // light load, by design
+    }
+  }
+
+  private async send(what: string, request: () => Promise<HttpResponse>): Promise<void> {
+    // A failure of the request itself (no answer within the client's time-out, a reset) is
+    // recorded as status 0: the contract allows neither.
+    const answer = await request().then(
+      (response) => ({ what, status: response.status, body: response.body as unknown }),
+      (error: unknown) => ({ what, status: 0, body: String(error) }),
+    );
+    this.answers.push(answer);
+  }
+}
+
+(DATABASE_URL && AMQP_URL ? describe : describe.skip)('fault tolerance: infrastructure restarts', () => {
+  let system: TestSystem;
+  let store: HttpClient;
+  let probe: ShopProbe;
+  const queue = `warranty-claims-infra-${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    system = await TestSystem.start({
+      env: {
+        HTTP_TIMEOUT_MS: String(TIMEOUT_MS),
+        BREAKER_HALF_OPEN_AFTER_MS: '1000',
+        AMQP_URL: AMQP_URL as string,
+      },
+      serviceEnv: { store: { CLAIMS_QUEUE: queue, CLAIM_RETRY_DELAYS_MS: '500,1000,2000' } },
+    });
+    store = system.http('store');
+    probe = new ShopProbe(system);
+  }, SYSTEM_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await startPostgres();
+    await ensureRabbitIsUp();
+    await system?.stop();
+  }, SYSTEM_TIMEOUT_MS);
+
+  /** The answers the contract allows while a server is away: success, or a JSON 503; never 500 or none. */
+  function expectOnlyAllowedAnswers(answers: Answer[]): void {
+    const refused = answers.filter((answer) => ![200, 201, 503].includes(answer.status));
+    expect(refused).toEqual([]);
+    for (const answer of answers.filter((candidate) => candidate.status === 503)) {
+      expect(answer.body).toEqual({ message: expect.stringMatching(/unavailable/) });
+    }
+  }
+
+  /** Every order is whole: its unit and its warranty exist (no half purchase). */
+  async function expectWholeOrders(): Promise<void> {
+    const views = await store.get<{ model: string | null; warrantyStatus: string | null }[]>(
+      paths.storeOrders(ALEX_UID),
+    );
+    expectStatus(views, 200);
+    for (const view of views.body) {
+      expect(view.model).not.toBeNull();
+      expect(view.warrantyStatus).not.toBeNull();
+    }
+  }
+
+  it('PostgreSQL restarted under load: JSON 503s meanwhile, then every service is back by itself', async () => {
+    const traffic = new Traffic(store);
+    await eventually(() => expect(traffic.answers.filter((a) => a.status === 201).length).toBeGreaterThan(2));
+    try {
+      await stopPostgres();
+      await eventually(
+        () => expect(traffic.answers.filter((a) => a.status === 503).length).toBeGreaterThan(3),
+        {
+          timeoutMs: 20_000,
+        },
+      );
+      const health = await store.get('/manage/health');
+      expect(health.status).toBe(503);
+      expect(health.body).toMatchObject({ status: 'Fail', components: { db: { status: 'Fail' } } });
+    } finally {
+      await startPostgres();
+    }
+    const before = traffic.answers.length;
+    await eventually(
+      () =>
+        expect(
+          traffic.answers.slice(before).filter((a) => a.what === 'purchase' && a.status === 201).length,
+        ).toBeGreaterThan(1),
+      { timeoutMs: RECOVERED_WITHIN_MS },
+    );
+    expectOnlyAllowedAnswers(await traffic.stop());
+    for (const service of ['store', 'order', 'warehouse', 'warranty'] as const) {
+      expectStatus(await system.http(service).get('/manage/health'), 200);
+    }
+    await expectWholeOrders();
+  });
+
+  async function buy(): Promise<{ orderUid: string; itemUid: string }> {
+    const purchase = await store.post(paths.storePurchase(ALEX_UID), { model: 'Lego 8070', size: 'M' });
+    expectStatus(purchase, 201);
+    const { orderUid } = purchase.body as { orderUid: string };
+    const order = await system.http('order').get(paths.userOrder(ALEX_UID, orderUid));
+    return { orderUid, itemUid: (order.body as { itemUid: string }).itemUid };
+  }
+
+  async function untilDecided(orderUid: string): Promise<void> {
+    await eventually(
+      async () => {
+        const view = await store.get<{ warrantyClaim: unknown }>(paths.storeOrder(ALEX_UID, orderUid));
+        expect(view.body.warrantyClaim).toEqual({ status: 'DONE', decision: 'RETURN' });
+      },
+      { timeoutMs: RECOVERED_WITHIN_MS, intervalMs: 500 },
+    );
+  }
+
+  async function decisionsOf(itemUid: string): Promise<number> {
+    const [row] = await system.sql<{ count: number }>(
+      'warranty',
+      'SELECT count(*)::int AS count FROM warranty_claim_decision WHERE item_uid = $1',
+      [itemUid],
+    );
+    return row.count;
+  }
+
+  it('RabbitMQ application stopped and started: claims queued meanwhile (outbox) and before are decided once', async () => {
+    const before = await buy();
+    const during = await buy();
+    await system.services.warranty.kill();
+    try {
+      expect(
+        (await store.post(paths.storeClaim(ALEX_UID, before.orderUid), { reason: 'Broken' })).status,
+      ).toBe(202);
+      await stopRabbitApp();
+      await eventually(async () => expect((await store.get('/manage/health')).status).toBe(503));
+      // The claim is committed before the 202; the broker gets it from the outbox once it is back.
+      const queued = await store.post(paths.storeClaim(ALEX_UID, during.orderUid), { reason: 'Broken' });
+      expect(queued.status).toBe(202);
+    } finally {
+      await startRabbitApp();
+    }
+    await system.services.warranty.start();
+    await untilDecided(before.orderUid);
+    await untilDecided(during.orderUid);
+    expect(await decisionsOf(before.itemUid)).toBe(1);
+    expect(await decisionsOf(during.itemUid)).toBe(1);
+    await eventually(async () => expectStatus(await store.get('/manage/health'), 200), {
+      timeoutMs: RECOVERED_WITHIN_MS,
+    });
+  });
+
+  it('RabbitMQ server stopped and started: a published claim survives on disk and is decided once', async () => {
+    const { orderUid, itemUid } = await buy();
+    await system.services.warranty.kill();
+    expect((await store.post(paths.storeClaim(ALEX_UID, orderUid), { reason: 'Broken' })).status).toBe(202);
+    try {
+      await stopRabbitServer();
+    } finally {
+      await startRabbitServer();
+    }
+    await system.services.warranty.start();
+    await untilDecided(orderUid);
+    expect(await decisionsOf(itemUid)).toBe(1);
+    expect(await probe.warranty(itemUid)).toMatchObject({ status: 'USE_WARRANTY' });
+    await eventually(async () => expectStatus(await store.get('/manage/health'), 200), {
+      timeoutMs: RECOVERED_WITHIN_MS,
+    });
+  });
+});

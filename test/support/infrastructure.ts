@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { eventually } from './wait';
+
+const run = promisify(execFile);
+
+/**
+ * The machine's own PostgreSQL and RabbitMQ servers, stopped and started for real by the tests
+ * of infrastructure restarts (CONTRACT.md, "Fault tolerance" 6). Every test that stops one starts
+ * it again in a `finally`, whatever happened; the start is idempotent.
+ */
+const SERVER_START_TIMEOUT_MS = 90_000;
+
+function postgresVersion(): string {
+  return readdirSync('/etc/postgresql')[0];
+}
+
+async function postgresCluster(action: 'start' | 'stop'): Promise<void> {
+  await run('pg_ctlcluster', ['--skip-systemctl-redirect', postgresVersion(), 'main', action]).catch(
+    (error: { stderr?: string }) => {
+      // Starting a running cluster or stopping a stopped one is not a failure here.
+      if (!/already running|is not running/.test(error.stderr ?? '')) throw error;
+    },
+  );
+}
+
+export async function postgresIsReady(): Promise<boolean> {
+  return run('pg_isready', ['-h', '127.0.0.1', '-p', '5432', '-q']).then(
+    () => true,
+    () => false,
+  );
+}
+
+export async function stopPostgres(): Promise<void> {
+  await postgresCluster('stop');
+}
+
+export async function startPostgres(): Promise<void> {
+  await postgresCluster('start');
+  await eventually(async () => expect(await postgresIsReady()).toBe(true), {
+    timeoutMs: SERVER_START_TIMEOUT_MS,
+    intervalMs: 250,
+  });
+}
+
+export async function rabbitIsUp(): Promise<boolean> {
+  return run('rabbitmq-diagnostics', ['-q', 'check_running']).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** `rabbitmqctl stop_app`: the node stays, the broker application (and every connection) goes. */
+export async function stopRabbitApp(): Promise<void> {
+  await run('rabbitmqctl', ['stop_app']);
+}
+
+export async function startRabbitApp(): Promise<void> {
+  await run('rabbitmqctl', ['start_app']);
+  await untilRabbitIsUp();
+}
+
+/** The whole server stops (`rabbitmqctl stop`): its quorum queues survive on disk. */
+export async function stopRabbitServer(): Promise<void> {
+  await run('rabbitmqctl', ['stop']);
+}
+
+export async function startRabbitServer(): Promise<void> {
+  if (!(await rabbitIsUp())) {
+    await run('rabbitmq-server', ['-detached']).catch(() => undefined); // already starting: fine
+  }
+  await untilRabbitIsUp();
+}
+
+/** Starts whatever of the broker is down: the server, else the application. */
+export async function ensureRabbitIsUp(): Promise<void> {
+  if (await rabbitIsUp()) return;
+  const node = await run('rabbitmqctl', ['-q', 'status']).then(
+    () => true,
+    () => false,
+  );
+  if (node) await startRabbitApp();
+  else await startRabbitServer();
+}
+
+async function untilRabbitIsUp(): Promise<void> {
+  await eventually(async () => expect(await rabbitIsUp()).toBe(true), {
+    timeoutMs: SERVER_START_TIMEOUT_MS,
+    intervalMs: 500,
+  });
+}
