@@ -18,9 +18,9 @@ function postgresVersion(): string {
 
 async function postgresCluster(action: 'start' | 'stop'): Promise<void> {
   await run('pg_ctlcluster', ['--skip-systemctl-redirect', postgresVersion(), 'main', action]).catch(
-    (error: { stderr?: string }) => {
+    (error: { stdout?: string; stderr?: string }) => {
       // Starting a running cluster or stopping a stopped one is not a failure here.
-      if (!/already running|is not running/.test(error.stderr ?? '')) throw error;
+      if (!/already running|is not running/i.test(`${error.stdout ?? ''} ${error.stderr ?? ''}`)) throw error;
     },
   );
 }
@@ -37,6 +37,7 @@ export async function stopPostgres(): Promise<void> {
 }
 
 export async function startPostgres(): Promise<void> {
+  if (await postgresIsReady()) return;
   await postgresCluster('start');
   await eventually(async () => expect(await postgresIsReady()).toBe(true), {
     timeoutMs: SERVER_START_TIMEOUT_MS,
