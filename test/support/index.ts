@@ -11,3 +11,4 @@ export * from './infrastructure';
 export * from './broker';
 export * from './tcp-proxy';
 export * from './data-sources';
+export * from './prometheus';

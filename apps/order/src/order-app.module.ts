@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { HealthModule } from '@app/health';
+import { MetricsModule } from '@app/metrics';
 import { ServiceClientModule, WarehouseClient, WarrantyClient } from '@app/service-client';
 import { orderSchema } from './database/schema';
 import { OrderConfig } from './order.config';
@@ -14,6 +15,7 @@ export class OrderAppModule {
       module: OrderAppModule,
       imports: [
         ServiceConfigModule.forRoot(config),
+        MetricsModule.forRoot(),
         DatabaseModule.forRoot(orderSchema),
         ServiceClientModule.forRoot([
           { client: WarehouseClient, baseUrl: config.WAREHOUSE_SERVICE_URL },

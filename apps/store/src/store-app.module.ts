@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { HealthModule } from '@app/health';
+import { MetricsModule } from '@app/metrics';
 import { BrokerHealthIndicator, MessagingModule } from '@app/messaging';
 import { OrderClient, ServiceClientModule, WarehouseClient, WarrantyClient } from '@app/service-client';
 import { CatalogueModule } from './catalogue/catalogue.module';
@@ -19,6 +20,7 @@ export class StoreAppModule {
       module: StoreAppModule,
       imports: [
         ServiceConfigModule.forRoot(config),
+        MetricsModule.forRoot(),
         DatabaseModule.forRoot(storeSchema),
         ServiceClientModule.forRoot([
           { client: OrderClient, baseUrl: config.ORDER_SERVICE_URL },

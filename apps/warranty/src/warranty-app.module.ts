@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { HealthModule } from '@app/health';
+import { MetricsModule } from '@app/metrics';
 import { warrantySchema } from './database/schema';
 import { WarrantiesModule } from './warranties/warranties.module';
 import { WarrantyConfig } from './warranty.config';
@@ -13,6 +14,7 @@ export class WarrantyAppModule {
       module: WarrantyAppModule,
       imports: [
         ServiceConfigModule.forRoot(config),
+        MetricsModule.forRoot(),
         DatabaseModule.forRoot(warrantySchema),
         HealthModule.forRoot(),
         WarrantiesModule,

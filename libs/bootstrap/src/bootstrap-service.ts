@@ -1,10 +1,10 @@
-import type { Server } from 'node:http';
 import { DynamicModule, INestApplication, Logger } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { BaseServiceConfig } from '@app/config';
 import { isDatabaseUnavailable } from '@app/database';
 import { AllExceptionsFilter, DatabaseUnavailableError, describeError, stackOf } from '@app/errors';
+import { HttpServerMetrics } from '@app/metrics';
 import { answerClientErrorsWithJson } from './client-error';
 import { jsonBody } from './json-body.middleware';
 import { exactJsonContentType } from './json-content-type.middleware';
@@ -39,6 +39,7 @@ export async function bootstrapService(
     bufferLogs: true,
   });
   app.useLogger(logger.localInstance);
+  app.use(app.get(HttpServerMetrics).measure);
   app.use(exactJsonContentType);
   app.use(jsonBody());
   app.set('x-powered-by', false);
@@ -49,7 +50,7 @@ export async function bootstrapService(
         isDatabaseUnavailable(error) ? new DatabaseUnavailableError(config.serviceName) : undefined,
     ]),
   );
-  answerClientErrorsWithJson(app.getHttpServer() as Server);
+  answerClientErrorsWithJson(app.getHttpServer());
   setupSwagger(app, `${config.serviceName} Service`, description);
   installGracefulShutdown(app, logger);
   connectMicroservices?.(app);
@@ -96,6 +97,9 @@ function installGracefulShutdown(app: INestApplication, logger: Logger): void {
 /** Entry point helper: a start-up failure (bad config, no database) is logged and exits 1. */
 export function runService(start: () => Promise<unknown>): void {
   start().catch((error: unknown) => {
+    // Logs buffered while the app was being built would otherwise be lost with it.
+    Logger.detachBuffer();
+    Logger.flush();
     new Logger('Startup').error(describeError(error));
     process.exit(1);
   });

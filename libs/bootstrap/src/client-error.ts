@@ -7,14 +7,12 @@ import type { Duplex } from 'node:stream';
  * every answer to be JSON `{message}`, these too.
  */
 function answerFor(code: string | undefined): { status: number; message: string } {
-  switch (code) {
-    case 'HPE_HEADER_OVERFLOW':
-      return { status: 431, message: 'Request line and headers are too large (at most 16 KiB)' };
-    case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return { status: 408, message: 'The request did not arrive in time' };
-    default:
-      return { status: 400, message: 'Malformed HTTP request' };
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return { status: 431, message: 'Request line and headers are too large (at most 16 KiB)' };
   }
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return { status: 408, message: 'The request did not arrive in time' };
+  return { status: 400, message: 'Malformed HTTP request' };
 }
 
 export function answerClientErrorsWithJson(server: Server): void {

@@ -1,3 +1,4 @@
+export * from './call-observer';
 export * from './call-policy';
 export * from './clients/order.client';
 export * from './clients/warehouse.client';

@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { BaseServiceConfig } from '@app/config';
 import { createCallPolicy } from './call-policy';
+import { CALL_OBSERVER, CallObserver } from './call-observer';
 import { DownstreamClient } from './downstream-client';
 import { ServiceClient } from './service-client';
 
@@ -22,12 +23,13 @@ export class ServiceClientModule {
   static forRoot(targets: DownstreamTarget[]): DynamicModule {
     const providers: Provider[] = targets.map(({ client, baseUrl }) => ({
       provide: client,
-      inject: [BaseServiceConfig],
-      useFactory: (config: BaseServiceConfig) =>
+      inject: [BaseServiceConfig, { token: CALL_OBSERVER, optional: true }],
+      useFactory: (config: BaseServiceConfig, observer?: CallObserver) =>
         new client(
           new ServiceClient({
             serviceName: client.serviceName,
             baseUrl,
+            observer,
             callPolicy: createCallPolicy({
               timeoutMs: config.HTTP_TIMEOUT_MS,
               breakerThreshold: config.BREAKER_THRESHOLD,

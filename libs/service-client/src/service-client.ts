@@ -4,6 +4,7 @@ import { BrokenCircuitError, CircuitState, TaskCancelledError } from 'cockatiel'
 import { Pool } from 'undici';
 import { describeError, DomainException, domainErrorFromStatus, ServiceUnavailableError } from '@app/errors';
 import { CallPolicy } from './call-policy';
+import { BreakerState, CallObserver, CallOutcome, NO_CALL_OBSERVER } from './call-observer';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -12,6 +13,8 @@ export interface ServiceClientOptions {
   serviceName: string;
   baseUrl: string;
   callPolicy: CallPolicy;
+  /** Told about every call and breaker transition; the metrics' `target` label is the service key. */
+  observer?: CallObserver;
 }
 
 export interface RequestOptions {
@@ -39,14 +42,31 @@ const UNAVAILABLE_MESSAGE = /^(.+) Service unavailable$/;
 export class ServiceClient {
   private readonly logger: Logger;
   private readonly pool: Pool;
+  private readonly observer: CallObserver;
+  private readonly target: string;
 
   constructor(private readonly options: ServiceClientOptions) {
     this.logger = new Logger(`${options.serviceName}Client`);
     this.pool = new Pool(options.baseUrl, { keepAliveTimeout: 10_000, connections: 64 });
+    this.observer = options.observer ?? NO_CALL_OBSERVER;
+    this.target = options.serviceName.toLowerCase();
     const { breaker } = options.callPolicy;
-    breaker.onBreak(() => this.logger.warn(`${options.serviceName} circuit breaker opened`));
-    breaker.onHalfOpen(() => this.logger.log(`${options.serviceName} circuit breaker half-open: trial call`));
-    breaker.onReset(() => this.logger.log(`${options.serviceName} circuit breaker closed`));
+    const transition = (state: BreakerState, log: () => void) => {
+      log();
+      this.observer.breakerChanged(this.target, state);
+    };
+    this.observer.breakerChanged(this.target, 'closed');
+    breaker.onBreak(() =>
+      transition('open', () => this.logger.warn(`${options.serviceName} circuit breaker opened`)),
+    );
+    breaker.onHalfOpen(() =>
+      transition('half-open', () =>
+        this.logger.log(`${options.serviceName} circuit breaker half-open: trial call`),
+      ),
+    );
+    breaker.onReset(() =>
+      transition('closed', () => this.logger.log(`${options.serviceName} circuit breaker closed`)),
+    );
   }
 
   get circuitState(): CircuitState {
@@ -75,11 +95,17 @@ export class ServiceClient {
     body: object | undefined,
     options: RequestOptions = {},
   ): Promise<T> {
+    const started = performance.now();
+    const observe = (outcome: CallOutcome) =>
+      this.observer.called(this.target, outcome, (performance.now() - started) / 1000);
     try {
-      return await this.options.callPolicy.policy.execute(({ signal }) =>
+      const result = await this.options.callPolicy.policy.execute(({ signal }) =>
         this.send<T>(method, path, body, options.headers ?? {}, signal),
       );
+      observe('success');
+      return result;
     } catch (error) {
+      observe(outcomeOf(error));
       if (error instanceof DomainException) throw error;
       if (!(error instanceof BrokenCircuitError)) {
         this.logger.warn(`${method} ${path} failed: ${describe(error)}`);
@@ -133,6 +159,15 @@ function messageOf(text: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function outcomeOf(error: unknown): CallOutcome {
+  if (error instanceof BrokenCircuitError) return 'breaker_open';
+  if (error instanceof TaskCancelledError) return 'timeout';
+  if (error instanceof DownstreamServerError || error instanceof ServiceUnavailableError)
+    return 'server_error';
+  if (error instanceof DomainException) return 'client_error';
+  return 'connection_error';
 }
 
 function describe(error: unknown): string {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { OrderStatus, Size } from '@app/contracts';
@@ -7,6 +7,7 @@ import { clipErrorText, InProgressError, NotFoundError, ServiceUnavailableError 
 import { assertCancelable } from '../orders/order-state';
 import { Order } from '../orders/order.entity';
 import { OrderSaga, SagaKind, SagaState } from './order-saga.entity';
+import { SagaMetrics } from './saga.metrics';
 import { SagaTiming } from './saga-timing';
 
 /**
@@ -95,6 +96,7 @@ export class SagaJournal {
   constructor(
     @InjectRepository(OrderSaga) private readonly sagas: Repository<OrderSaga>,
     private readonly timing: SagaTiming,
+    @Optional() private readonly metrics?: SagaMetrics,
   ) {}
 
   /** The saga a request with this Idempotency-Key ran, unless it was rolled back. */
@@ -163,6 +165,7 @@ export class SagaJournal {
       if (rows.length === 0) throw new SagaTakenOverError();
       await manager.insert(Order, { ...order, orderDate: new Date(), status: OrderStatus.PAID });
     });
+    this.metrics?.ended(SagaKind.PURCHASE, 'completed');
   }
 
   /**
@@ -172,7 +175,7 @@ export class SagaJournal {
    * over if the claim runs out.
    */
   async commitRefund(saga: NewSaga): Promise<OrderSaga> {
-    return this.sagas.manager.transaction(async (manager) => {
+    const committed = await this.sagas.manager.transaction(async (manager) => {
       const [order] = await queryRows<{ status: OrderStatus }>(
         manager,
         'SELECT status FROM orders WHERE order_uid = $1 FOR UPDATE',
@@ -180,7 +183,7 @@ export class SagaJournal {
       );
       if (!order) throw new NotFoundError(`Order '${saga.orderUid}' not found`);
       assertCancelable({ orderUid: saga.orderUid, status: order.status });
-      const committed = await this.insert(
+      const inserted = await this.insert(
         manager,
         SagaKind.REFUND,
         saga,
@@ -191,18 +194,21 @@ export class SagaJournal {
         saga.orderUid,
         OrderStatus.CANCELED,
       ]);
-      return committed;
+      return inserted;
     });
+    this.metrics?.ended(SagaKind.REFUND, 'committed');
+    return committed;
   }
 
   /** Every remaining step of a COMMITTED saga has run. */
   async markCompleted(id: number): Promise<void> {
-    await queryRows(
+    const [row] = await queryRows<{ kind: SagaKind }>(
       this.sagas.manager,
       `UPDATE order_saga SET state = 'COMPLETED', locked_until = NULL, next_attempt_at = NULL, updated_at = now()
-       WHERE id = $1 AND state = 'COMMITTED'`,
+       WHERE id = $1 AND state = 'COMMITTED' RETURNING kind`,
       [id],
     );
+    if (row) this.metrics?.ended(row.kind, 'completed');
   }
 
   /**
@@ -228,14 +234,15 @@ export class SagaJournal {
     from: SagaState.STARTED | SagaState.COMPENSATING,
     reason?: string,
   ): Promise<void> {
-    await queryRows(
+    const [row] = await queryRows<{ kind: SagaKind }>(
       this.sagas.manager,
       `UPDATE order_saga
        SET state = 'ROLLED_BACK', locked_until = NULL, next_attempt_at = NULL,
            last_error = COALESCE($3, last_error), updated_at = now()
-       WHERE id = $1 AND state = $2`,
+       WHERE id = $1 AND state = $2 RETURNING kind`,
       [id, from, reason === undefined ? null : clipErrorText(reason)],
     );
+    if (row) this.metrics?.ended(row.kind, 'rolled_back');
   }
 
   /** A recovery step could not run now: releases the claim and sets when to try again. */

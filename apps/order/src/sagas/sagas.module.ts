@@ -4,6 +4,7 @@ import { OrderSaga } from './order-saga.entity';
 import { PurchaseSaga } from './purchase.saga';
 import { RefundSaga } from './refund.saga';
 import { SagaJournal } from './saga-journal';
+import { SagaMetrics } from './saga.metrics';
 import { SagaRecovery } from './saga-recovery';
 import { SagaTiming } from './saga-timing';
 import { SagaWorker } from './saga-worker';
@@ -14,7 +15,7 @@ import { SagaWorker } from './saga-worker';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([OrderSaga])],
-  providers: [SagaTiming, SagaJournal, SagaRecovery, PurchaseSaga, RefundSaga, SagaWorker],
+  providers: [SagaTiming, SagaMetrics, SagaJournal, SagaRecovery, PurchaseSaga, RefundSaga, SagaWorker],
   exports: [PurchaseSaga, RefundSaga, SagaJournal],
 })
 export class SagasModule {}

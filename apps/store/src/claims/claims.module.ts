@@ -11,6 +11,7 @@ import { ClaimsController } from './claims.controller';
 import { ClaimsOutbox } from './claims-outbox';
 import { ClaimsQueueWorker } from './claims-queue-worker';
 import { ClaimsService } from './claims.service';
+import { ClaimsMetrics } from './claims.metrics';
 import { DeadClaimsController } from './dead-claims.controller';
 import { DeadClaims } from './dead-claims.service';
 import { WarrantyClaim } from './warranty-claim.entity';
@@ -30,6 +31,7 @@ import { WarrantyClaim } from './warranty-claim.entity';
     ClaimsOutbox,
     ClaimsQueueWorker,
     ClaimsService,
+    ClaimsMetrics,
     DeadClaims,
   ],
   exports: [ClaimRecords, ClaimProcessor, ClaimsOutbox],
