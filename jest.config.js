@@ -23,6 +23,16 @@ module.exports = {
       transform,
     },
     {
+      displayName: 'soak',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/soak'],
+      testRegex: '\\.soak-spec\\.ts$',
+      moduleFileExtensions: ['ts', 'js', 'json'],
+      moduleNameMapper,
+      transform,
+    },
+    {
       displayName: 'e2e',
       rootDir: __dirname,
       testEnvironment: 'node',

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * npm run soak -- --minutes N [--seed S] [--clients C] [--report FILE]
+ * Real PostgreSQL and RabbitMQ when TEST_DATABASE_URL / TEST_AMQP_URL (or --postgres / --rabbitmq)
+ * are given, the embedded engines otherwise. Builds first (npm script), then runs the soak spec.
+ */
+const { spawnSync } = require('node:child_process');
+const { resolve } = require('node:path');
+
+const flags = {
+  minutes: 'SOAK_MINUTES',
+  seed: 'SOAK_SEED',
+  clients: 'SOAK_CLIENTS',
+  report: 'SOAK_REPORT',
+  postgres: 'TEST_DATABASE_URL',
+  rabbitmq: 'TEST_AMQP_URL',
+};
+const env = { ...process.env };
+const args = process.argv.slice(2);
+for (let i = 0; i < args.length; i += 2) {
+  const name = args[i].replace(/^--/, '');
+  if (!(name in flags) || args[i + 1] === undefined) {
+    console.error(
+      `Unknown or incomplete option ${args[i]}; options: ${Object.keys(flags)
+        .map((f) => `--${f}`)
+        .join(', ')}`,
+    );
+    process.exit(2);
+  }
+  env[flags[name]] = name === 'report' ? resolve(args[i + 1]) : args[i + 1];
+}
+const minutes = Number(env.SOAK_MINUTES ?? '1');
+const root = resolve(__dirname, '..', '..');
+const result = spawnSync(
+  process.execPath,
+  [
+    '--experimental-vm-modules',
+    '--disable-warning=ExperimentalWarning',
+    'node_modules/jest/bin/jest.js',
+    '--selectProjects',
+    'soak',
+    '--runInBand',
+    // The load, the retries' grace, the wait for stillness and the start-up.
+    `--testTimeout=${Math.ceil((minutes * 60 + 600) * 1000)}`,
+  ],
+  { cwd: root, env, stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);
