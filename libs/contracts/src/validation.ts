@@ -29,8 +29,11 @@ const lowerCaseEach = Transform(({ value }: { value: unknown }) =>
     : value,
 );
 
-/** The most UUIDs one batch look-up takes: a bounded request, far below the 1 MiB body limit. */
-export const MAX_BATCH_SIZE = 1000;
+/**
+ * The most UUIDs one batch look-up takes: a bounded request (about 390 KB, below the 1 MiB body
+ * limit), and more orders than any customer has, so that an order list costs the same calls.
+ */
+export const MAX_BATCH_SIZE = 10_000;
 
 /** A UUID body field: validated, then normalised to lower case. */
 export function IsUuidField(description: string): PropertyDecorator {

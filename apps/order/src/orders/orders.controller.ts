@@ -54,7 +54,7 @@ export class OrdersController {
   @ApiOperation({ summary: "Claim the warranty of the order's item, through warehouse" })
   @ApiOkResponse({ type: WarrantyDecisionResponse })
   @ApiIdempotencyKey('claim')
-  @ApiErrors(400, 404, 503)
+  @ApiErrors(400, 404, 422, 503)
   claimWarranty(
     @Param('orderUid', ParseUuidPipe) orderUid: string,
     @Body() claim: ClaimRequest,

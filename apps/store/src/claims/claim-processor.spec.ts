@@ -1,5 +1,5 @@
 import { WarrantyDecision } from '@app/contracts';
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '@app/errors';
+import { ConflictError, InProgressError, NotFoundError, ServiceUnavailableError } from '@app/errors';
 import { RetrySchedule } from '@app/scheduling';
 import { CLAIM_UID, makeClaim, ORDER_UID } from '@test/doubles/factories';
 import { mockOf } from '@test/doubles/typed-mock';
@@ -73,6 +73,15 @@ describe(ClaimProcessor.name, () => {
       expect(records.markFailed).not.toHaveBeenCalled();
     },
   );
+
+  it('retries when the same claim is still running elsewhere (409 with Retry-After)', async () => {
+    const { records, processor } = setup(makeClaim(), () =>
+      Promise.reject(new InProgressError('in progress')),
+    );
+
+    await expect(processor.process(CLAIM_UID)).resolves.toMatchObject({ kind: 'retry' });
+    expect(records.markFailed).not.toHaveBeenCalled();
+  });
 
   it('retries an unexpected failure too, never dropping the claim', async () => {
     const { records, processor } = setup(makeClaim(), () => Promise.reject(new Error('socket hang up')));

@@ -15,6 +15,15 @@ export type ClaimDecider = Pick<OrderClient, 'claimWarranty'>;
  * duplicate delivery), and every try sends the claim's id as Idempotency-Key, so that warranty
  * answers a claim it has decided already with that decision instead of deciding again.
  */
+/** A 4xx that will be the same next time (not "unavailable", not "the same claim is still running"). */
+function isPermanent(error: unknown): error is DomainException {
+  return (
+    error instanceof DomainException &&
+    error.code !== ErrorCode.SERVICE_UNAVAILABLE &&
+    error.code !== ErrorCode.IN_PROGRESS
+  );
+}
+
 @Injectable()
 export class ClaimProcessor {
   private readonly logger = new Logger('WarrantyClaims');
@@ -47,7 +56,7 @@ export class ClaimProcessor {
       );
       return { kind: 'done' };
     } catch (error) {
-      if (error instanceof DomainException && error.code !== ErrorCode.SERVICE_UNAVAILABLE) {
+      if (isPermanent(error)) {
         // 4xx: the order, its item or its warranty does not exist, or the claim is invalid.
         await this.records.markFailed(claimUid, error.message);
         this.logger.error(

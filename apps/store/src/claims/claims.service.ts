@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { ClaimRequest, WarrantyDecisionResponse } from '@app/contracts';
-import { describeError, ServiceUnavailableError } from '@app/errors';
+import { ClaimRequest, WarrantyDecision, WarrantyDecisionResponse } from '@app/contracts';
+import { describeError, ServiceUnavailableError, UnprocessableError } from '@app/errors';
 import { RetrySchedule } from '@app/scheduling';
 import { OrderClient, WarehouseClient, WarrantyClient } from '@app/service-client';
 import { StoreClaimResponse } from '../orders/dto/order-view.dto';
@@ -49,7 +49,7 @@ export class ClaimsService {
     await this.orders.find(userUid, orderUid);
     const claimUid = requestKey ?? randomUUID();
     const earlier = requestKey === undefined ? null : await this.records.find(claimUid);
-    if (earlier) return this.answerOf(earlier);
+    if (earlier) return this.answerOf(earlier, orderUid);
     const waiting = await this.records.findPendingOf(orderUid);
     // A claim behind a waiting one would overtake it; the customer is told about the waiting one.
     if (waiting) return this.accepted(waiting, waiting.lastError ?? 'A claim for this order is waiting');
@@ -86,29 +86,42 @@ export class ClaimsService {
     return this.accepted(stored, error.message);
   }
 
-  /** A claim of this request that an earlier attempt stored (its answer was lost). */
-  private answerOf(claim: WarrantyClaim): ClaimAnswer {
-    if (claim.status === ClaimStatus.DONE && claim.decision && claim.warrantyDate) {
-      return {
-        queued: false,
-        body: {
-          orderUid: claim.orderUid,
-          warrantyDate: claim.warrantyDate.toISOString(),
-          decision: claim.decision,
-        },
-      };
+  /**
+   * A claim of this request that an earlier attempt stored (its answer was lost, and the store
+   * forgot the key: crashed, or the key expired). The same key for another order is a 422.
+   */
+  private answerOf(claim: WarrantyClaim, orderUid: string): ClaimAnswer {
+    if (claim.orderUid !== orderUid)
+      throw new UnprocessableError('This Idempotency-Key was used for another request');
+    switch (claim.status) {
+      case ClaimStatus.DONE:
+        return {
+          queued: false,
+          body: {
+            orderUid: claim.orderUid,
+            warrantyDate: (claim.warrantyDate as Date).toISOString(),
+            decision: claim.decision as WarrantyDecision,
+          },
+        };
+      case ClaimStatus.PENDING:
+        return this.accepted(claim, claim.lastError ?? 'The claim is queued');
+      case ClaimStatus.FAILED:
+        return this.accepted(
+          claim,
+          claim.lastError ?? 'The claim failed',
+          'the claim cannot be decided as it is and waits for an operator; the order shows its state',
+        );
     }
-    return this.accepted(claim, claim.lastError ?? 'The claim was queued');
   }
 
-  private accepted(claim: WarrantyClaim, why: string): ClaimAnswer {
+  private accepted(
+    claim: WarrantyClaim,
+    why: string,
+    what = 'the claim is queued and will be decided as soon as the service is back; the order shows its state',
+  ): ClaimAnswer {
     return {
       queued: true,
-      body: {
-        orderUid: claim.orderUid,
-        decision: 'PENDING',
-        message: `${why}: the claim is queued and will be decided as soon as the service is back; the order shows its state`,
-      },
+      body: { orderUid: claim.orderUid, decision: 'PENDING', message: `${why}: ${what}` },
     };
   }
 

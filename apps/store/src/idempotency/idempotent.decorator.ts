@@ -13,8 +13,9 @@ export function Idempotent(): MethodDecorator {
       required: false,
       description:
         '1–255 visible ASCII characters, chosen by the client. The final answer of the first request with a ' +
-        `key is kept for 24 hours: the same request again gets it with \`${IDEMPOTENT_REPLAYED_HEADER}: true\` ` +
-        'and nothing is done again. A 503 or 400 is not kept (send it again with the same key).',
+        'key is kept (IDEMPOTENCY_TTL_HOURS, at least 24 h): the same request again gets it with ' +
+        `\`${IDEMPOTENT_REPLAYED_HEADER}: true\` and nothing is done again. Not kept — send it again with the ` +
+        'same key: 400, 409 with Retry-After (still running), 500 and 503.',
     }),
     ApiResponse({
       status: 409,

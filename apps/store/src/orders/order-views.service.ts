@@ -49,7 +49,7 @@ function toView(
  * Reads #1 and #2: the orders from order service (required: without it the answer is 503),
  * enriched from warehouse and warranty when they are available, and with the latest claim from
  * the store's own table. A list costs the same calls as one order: one to order, one batch
- * look-up each to warehouse and warranty (per 1000 orders), one query — in parallel.
+ * look-up each to warehouse and warranty (per 10,000 orders), one query — in parallel.
  */
 @Injectable()
 export class OrderViewsService {

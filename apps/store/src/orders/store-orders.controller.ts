@@ -42,7 +42,8 @@ export class StoreOrdersController {
   @ApiOperation({
     summary: "#1 The user's orders",
     description:
-      'Three calls to other services whatever the number of orders (batch look-ups, up to 1000 orders a call).',
+      'One call to order and one batch look-up each to warehouse and warranty, whatever the number of orders ' +
+      '(up to 10,000 orders; each further 10,000 cost one more look-up each).',
   })
   @ApiOkResponse({ type: [OrderView] })
   @ApiErrors(400, 404, 503)

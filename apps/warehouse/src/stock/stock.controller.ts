@@ -64,7 +64,7 @@ export class StockController {
   @ApiOperation({ summary: "Claim the item's warranty; warranty decides with the current stock" })
   @ApiOkResponse({ type: WarrantyDecisionResponse })
   @ApiIdempotencyKey('claim')
-  @ApiErrors(400, 404, 503)
+  @ApiErrors(400, 404, 422, 503)
   claimWarranty(
     @Param('orderItemUid', ParseUuidPipe) orderItemUid: string,
     @Body() claim: ClaimRequest,
