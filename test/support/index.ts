@@ -12,3 +12,4 @@ export * from './broker';
 export * from './tcp-proxy';
 export * from './data-sources';
 export * from './prometheus';
+export * from './claims-fixture';

@@ -10,8 +10,6 @@ const RELAY_MIN_AGE_MS = 2000;
 const RELAY_BATCH = 100;
 /** While the queue refuses claims (broker down), the relay tries again this often. */
 export const RELAY_RETRY_MS = 5000;
-/** With nothing waiting, the relay still looks this often (claims written by other instances). */
-const RELAY_IDLE_MS = 60_000;
 
 /**
  * The transactional outbox of queued claims. A claim is committed to warranty_claim first, then
@@ -23,19 +21,22 @@ const RELAY_IDLE_MS = 60_000;
 @Injectable()
 export class ClaimsOutbox implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ClaimsOutbox');
-  private readonly loop = new TimerLoop({
-    name: 'ClaimsOutbox',
-    round: (signal) => this.relay(signal),
-    idleMs: RELAY_IDLE_MS,
-    minSleepMs: RELAY_MIN_AGE_MS,
-    errorPauseMs: RELAY_RETRY_MS,
-  });
+  private readonly loop: TimerLoop;
 
   constructor(
     private readonly table: ClaimOutboxTable,
     private readonly queue: WorkQueue,
     private readonly config: StoreConfig,
-  ) {}
+  ) {
+    this.loop = new TimerLoop({
+      name: 'ClaimsOutbox',
+      round: (signal) => this.relay(signal),
+      // With nothing planned it still looks this often: claims other instances wrote, and lost.
+      idleMs: config.CLAIM_OVERDUE_MS,
+      minSleepMs: RELAY_MIN_AGE_MS,
+      errorPauseMs: RELAY_RETRY_MS,
+    });
+  }
 
   onApplicationBootstrap(): void {
     this.loop.start();
@@ -62,6 +63,8 @@ export class ClaimsOutbox implements OnApplicationBootstrap, OnModuleDestroy {
     await this.table.markPublished(claimUid, true).catch((error: unknown) => {
       this.logger.warn(`Claim '${claimUid}' published but not marked (${describeError(error)})`);
     });
+    // Should the broker lose it, the relay looks when it becomes overdue.
+    this.loop.wake(this.config.CLAIM_OVERDUE_MS);
   }
 
   /** Claims were put back (dead-letter replay): publish them now. */
