@@ -8,7 +8,7 @@ import { ClaimsFixture, eventually, TcpProxy, TestQueues } from '../support';
 (process.env.TEST_AMQP_URL ? describe : describe.skip)(
   'fault tolerance: queued warranty claims on RabbitMQ',
   () => {
-    const fx = new ClaimsFixture({ halfOpenAfterMs: 1500, overdueMs: 3000 });
+    const fx = new ClaimsFixture({ halfOpenAfterMs: 1000, overdueMs: 3000 });
     const QUEUE = fx.queue;
 
     it('declares every queue as a durable quorum queue', async () => {

@@ -16,7 +16,7 @@ import {
  * claims-rabbitmq.e2e-spec.ts), otherwise on the embedded queue.
  */
 describe(`fault tolerance: queued warranty claims (${process.env.TEST_AMQP_URL ? 'RabbitMQ' : 'embedded queue'})`, () => {
-  const fx = new ClaimsFixture({ halfOpenAfterMs: 1500, overdueMs: 3000 });
+  const fx = new ClaimsFixture({ halfOpenAfterMs: 1000, overdueMs: 3000 });
 
   it('answers 503 and queues nothing when order service is down', async () => {
     const { orderUid } = await fx.buy();

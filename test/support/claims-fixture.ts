@@ -19,7 +19,7 @@ export interface ClaimRow extends Record<string, unknown> {
 }
 
 /** Shorter than the default back-off, still growing: the tests wait for a few tries. */
-export const CLAIM_RETRY_DELAYS_MS = [500, 1000, 2000, 3000];
+export const CLAIM_RETRY_DELAYS_MS = [250, 500, 1000, 2000];
 /** Long enough for a restart, the breakers' pause and the longest back-off. */
 export const CLAIM_PROCESSED_WITHIN_MS = 30_000;
 
