@@ -109,6 +109,16 @@ describe('store service /api/v1/store', () => {
       );
     });
 
+    it('is checked first: an unknown user with a bad body is a 404, not a 400 (the user is checked before the body)', async () => {
+      expectError(
+        await store.post(paths.storePurchase(stranger), { model: '', size: 'XXL' }),
+        404,
+        `User '${stranger}' not found`,
+      );
+      expectError(await store.post(paths.storeClaim(stranger, orderUid), { reason: 7 }), 404);
+      expectError(await store.post(paths.storePurchase(ALEX_UID), { model: '', size: 'XXL' }), 400);
+    });
+
     it('a purchase for an unknown user takes nothing from the warehouse', async () => {
       const before = await catalogue();
       expectError(await store.post(paths.storePurchase(stranger), { model: 'Lego 8070', size: 'M' }), 404);
