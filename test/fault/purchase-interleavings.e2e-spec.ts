@@ -5,6 +5,7 @@ import {
   expectStatus,
   HttpClient,
   paths,
+  sagaFaultSystem,
   ShopProbe,
   SYSTEM_TIMEOUT_MS,
   TestSystem,
@@ -31,15 +32,7 @@ describe('fault tolerance: purchase interleavings', () => {
   let probe: ShopProbe;
 
   beforeAll(async () => {
-    system = await TestSystem.start({
-      faultProxies: ['order', 'warehouse', 'warranty'],
-      env: {
-        HTTP_TIMEOUT_MS: String(TIMEOUT_MS),
-        BREAKER_HALF_OPEN_AFTER_MS: '500',
-        BREAKER_THRESHOLD: '1000',
-      },
-      serviceEnv: { store: { HTTP_TIMEOUT_MS: String(4 * TIMEOUT_MS) } },
-    });
+    system = await TestSystem.start(sagaFaultSystem(TIMEOUT_MS));
     order = system.http('order');
     probe = new ShopProbe(system);
   }, SYSTEM_TIMEOUT_MS);

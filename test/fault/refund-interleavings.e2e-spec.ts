@@ -5,6 +5,7 @@ import {
   expectStatus,
   HttpClient,
   paths,
+  sagaFaultSystem,
   ShopProbe,
   SYSTEM_TIMEOUT_MS,
   TestSystem,
@@ -32,18 +33,7 @@ describe('fault tolerance: refund interleavings', () => {
   let probe: ShopProbe;
 
   beforeAll(async () => {
-    system = await TestSystem.start({
-      faultProxies: ['order', 'warehouse', 'warranty'],
-      env: {
-        HTTP_TIMEOUT_MS: String(TIMEOUT_MS),
-        BREAKER_HALF_OPEN_AFTER_MS: '500',
-        // The faults here are aimed at single steps; breakers opened by one test must not
-        // decide the next one (they have their own tests).
-        BREAKER_THRESHOLD: '1000',
-      },
-      // The store waits longer than order's worst case (a failed step and its follow-up).
-      serviceEnv: { store: { HTTP_TIMEOUT_MS: String(4 * TIMEOUT_MS) } },
-    });
+    system = await TestSystem.start(sagaFaultSystem(TIMEOUT_MS));
     order = system.http('order');
     probe = new ShopProbe(system);
   }, SYSTEM_TIMEOUT_MS);
