@@ -39,6 +39,9 @@ function itemResponse(request: TakeItemRequest): OrderItemResponse {
 }
 
 export class StubWarehouse implements PurchaseWarehouse, RefundWarehouse {
+  /** The orders voided, in order. */
+  readonly voided: string[] = [];
+
   constructor(private readonly log: CallLog) {}
 
   takeItem(request: TakeItemRequest): Promise<OrderItemResponse> {
@@ -47,6 +50,11 @@ export class StubWarehouse implements PurchaseWarehouse, RefundWarehouse {
 
   returnItem(orderItemUid: string): Promise<void> {
     return this.log.call(`warehouse.return ${named(orderItemUid)}`, undefined);
+  }
+
+  voidOrder(orderUid: string): Promise<void> {
+    this.voided.push(orderUid);
+    return this.log.call('warehouse.void order', undefined);
   }
 
   findOrderItem(orderItemUid: string): Promise<OrderItemResponse> {
@@ -102,6 +110,11 @@ export class StubJournal implements SagaJournalPort {
     return this.log.call('journal.findByKey', found);
   }
 
+  findCommittedRefund(_orderUid: string): Promise<OrderSaga | undefined> {
+    const committed = this.saga?.kind === SagaKind.REFUND && this.saga.state !== SagaState.ROLLED_BACK;
+    return this.log.call('journal.findCommitted', committed ? this.saga : undefined);
+  }
+
   stateOf(_id: number): Promise<SagaState | undefined> {
     return this.log.call('journal.stateOf', this.saga?.state);
   }
@@ -114,11 +127,6 @@ export class StubJournal implements SagaJournalPort {
   async recordProgress(_id: number, itemUid?: string): Promise<void> {
     await this.log.call(itemUid ? 'journal.progress item' : 'journal.progress', undefined);
     if (this.saga && itemUid) this.saga.itemUid = itemUid;
-  }
-
-  async recordItem(_id: number, itemUid: string): Promise<void> {
-    await this.log.call('journal.item', undefined);
-    if (this.saga) this.saga.itemUid = itemUid;
   }
 
   async completePurchase(

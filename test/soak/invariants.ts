@@ -50,6 +50,7 @@ export function checkInvariants(
   snapshot: Snapshot,
   initialStock: Map<string, number>,
   ledger: Ledger,
+  kills: { at: string; service: string }[] = [],
 ): string[] {
   const violations: string[] = [];
   const fail = (message: string) => violations.push(message);
@@ -125,15 +126,19 @@ export function checkInvariants(
   // What the clients were told is true.
   const sagasByKey = new Map(
     snapshot.sagas
-      .filter((saga) => saga.request_key)
+      // A key's saga is the one not rolled back (the journal keeps at most one).
+      .filter((saga) => saga.request_key && saga.state !== 'ROLLED_BACK')
       .map((saga) => [`${saga.kind} ${saga.request_key}`, saga]),
   );
   const claimsByUid = new Map(snapshot.claims.map((claim) => [claim.claim_uid, claim]));
-  for (const write of ledger.writes.filter((candidate) => !candidate.unknown)) {
-    const key = downstreamKey(write.userUid, write.key);
+  for (const write of ledger.writes.filter(
+    (candidate) => !candidate.unknown && candidate.key !== undefined,
+  )) {
+    const key = downstreamKey(write.userUid, write.key as string);
     const told = `${write.kind} by client ${write.client} (key ${write.key}) answered ${write.status}`;
     checkWrite(write, key, told, { sagasByKey, claimsByUid, orderByUid, decisionByKey, snapshot }, fail);
   }
+  checkKeylessClients(snapshot, ledger, kills, fail);
   for (const refused of ledger.refused) fail(`answer the contract does not allow: ${refused}`);
   return violations;
 }
@@ -193,6 +198,56 @@ function checkWrite(
         fail(`${told}, but the claim was recorded or decided`);
       }
       return;
+    }
+  }
+}
+
+/**
+ * Clients without an Idempotency-Key cannot link an answer to what happened, but what they were
+ * told still adds up: their orders are their 201s, plus at most one for each purchase whose
+ * answer could not be known — no answer at all, or a 503 while order or store was being killed
+ * (the contract: a process killed at any point, the client may see either outcome). Any other
+ * 503 changed nothing. A refund answered 503 (outside a kill) left its order PAID, unless a later
+ * refund of it succeeded.
+ */
+function checkKeylessClients(
+  snapshot: Snapshot,
+  ledger: Ledger,
+  kills: { at: string; service: string }[],
+  fail: (message: string) => void,
+): void {
+  const killTimes = kills
+    .filter((kill) => kill.service === 'order' || kill.service === 'store')
+    .map((kill) => Date.parse(kill.at));
+  const duringKill = (write: WriteRecord) =>
+    killTimes.some((at) => at >= write.startedAt && at <= write.endedAt);
+  const keyless = ledger.writes.filter((write) => write.key === undefined);
+  for (const userUid of new Set(keyless.map((write) => write.userUid))) {
+    const purchases = keyless.filter((write) => write.userUid === userUid && write.kind === 'purchase');
+    const answered = purchases.filter((write) => write.status === 201).length;
+    const unknown = purchases.filter(
+      (write) => write.status === 0 || (write.status === 503 && duringKill(write)),
+    ).length;
+    const orders = snapshot.orders.filter((order) => order.user_uid === userUid).length;
+    if (orders < answered || orders > answered + unknown) {
+      fail(
+        `client without keys (user ${userUid}): ${orders} orders for ${answered} answered 201 and ${unknown} unknown outcomes`,
+      );
+    }
+    const refunds = keyless.filter((write) => write.userUid === userUid && write.kind === 'refund');
+    for (const [index, refund] of refunds.entries()) {
+      if (refund.status !== 503 || duringKill(refund)) continue;
+      const order = snapshot.orders.find((candidate) => candidate.order_uid === refund.orderUid);
+      const laterSuccess = refunds
+        .slice(index + 1)
+        .some(
+          (later) => later.orderUid === refund.orderUid && (later.status === 204 || later.status === 409),
+        );
+      if (order?.status === 'CANCELED' && !laterSuccess) {
+        fail(
+          `refund of order ${refund.orderUid} by a client without keys answered 503, but the order is CANCELED`,
+        );
+      }
     }
   }
 }

@@ -5,8 +5,10 @@ export interface WriteRecord {
   kind: WriteKind;
   client: number;
   userUid: string;
-  /** The Idempotency-Key the client sent with every attempt. */
-  key: string;
+  /** The Idempotency-Key the client sent with every attempt; undefined for a client that sends none. */
+  key?: string;
+  startedAt: number;
+  endedAt: number;
   orderUid?: string;
   /** The last answer after retrying (0: no answer at all). */
   status: number;

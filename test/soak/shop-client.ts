@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { HttpClient, HttpResponse, paths } from '../support';
-import { Ledger, WriteKind } from './ledger';
+import { Ledger, WriteKind, WriteRecord } from './ledger';
 import { SeededRandom } from './random';
 
 export const LOW_STOCK_ITEM = { model: 'Lego 42070', size: 'L' };
@@ -49,6 +49,8 @@ export class ShopClient {
     private readonly stores: HttpClient[],
     private readonly random: SeededRandom,
     private readonly ledger: Ledger,
+    /** false: a client that sends no Idempotency-Key, and so never retries a write. */
+    private readonly withKeys = true,
   ) {}
 
   /** Acts until `loadUntil`; retries of the last write may go on until `retryUntil`. */
@@ -113,32 +115,38 @@ export class ShopClient {
     retryUntil: number,
     send: (store: HttpClient, headers: Record<string, string>) => Promise<HttpResponse>,
   ) {
-    const key = `soak-${this.index}-${this.random.next().toString(36).slice(2)}-${Date.now()}`;
-    const record = {
+    const key = this.withKeys
+      ? `soak-${this.index}-${this.random.next().toString(36).slice(2)}-${Date.now()}`
+      : undefined;
+    const record: WriteRecord = {
       kind,
       client: this.index,
       userUid: this.userUid,
       key,
       orderUid,
+      startedAt: Date.now(),
+      endedAt: 0,
       status: 0,
-      body: undefined as unknown,
+      body: undefined,
       attempts: 0,
       unknown: false,
     };
     let pauseMs = 250;
     for (;;) {
       record.attempts += 1;
-      const response = await this.send(kind, () => send(this.store(), { 'Idempotency-Key': key }));
+      const response = await this.send(kind, () => send(this.store(), key ? { 'Idempotency-Key': key } : {}));
       if (response) {
         record.status = response.status;
         record.body = response.body;
       }
       record.unknown =
         response === undefined || (response.status === 409 && response.headers.has('retry-after'));
-      if (!isRetryable(response) || Date.now() > retryUntil) break;
+      // Without a key a retry would be another request: the first answer is final.
+      if (!key || !isRetryable(response) || Date.now() > retryUntil) break;
       await delay(pauseMs);
       pauseMs = Math.min(pauseMs * 2, 2000);
     }
+    record.endedAt = Date.now();
     this.ledger.writes.push(record);
     return record;
   }

@@ -110,7 +110,7 @@ describe('soak', () => {
           ]),
         ),
       ) as Parameters<typeof toSnapshot>[0];
-      violations.push(...checkInvariants(toSnapshot(rows), initialStock, ledger));
+      violations.push(...checkInvariants(toSnapshot(rows), initialStock, ledger, chaos.kills));
 
       const report = soakReport(
         {

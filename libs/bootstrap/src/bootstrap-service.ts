@@ -5,6 +5,7 @@ import { BaseServiceConfig } from '@app/config';
 import { isDatabaseUnavailable } from '@app/database';
 import { AllExceptionsFilter, DatabaseUnavailableError, describeError, stackOf } from '@app/errors';
 import { HttpServerMetrics } from '@app/metrics';
+import { requestContext } from '@app/request-context';
 import { answerClientErrorsWithJson } from './client-error';
 import { jsonBody } from './json-body.middleware';
 import { exactJsonContentType } from './json-content-type.middleware';
@@ -39,6 +40,7 @@ export async function bootstrapService(
     bufferLogs: true,
   });
   app.useLogger(logger.localInstance);
+  app.use(requestContext);
   app.use(app.get(HttpServerMetrics).measure);
   app.use(exactJsonContentType);
   app.use(jsonBody());

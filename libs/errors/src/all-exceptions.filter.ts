@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
+import { currentContext } from '@app/request-context';
 import type { Application, Request, Response } from 'express';
 import { allowedMethods } from './allowed-methods';
 import { describeError, stackOf } from './describe-error';
@@ -82,7 +83,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       return { status: exception.getStatus(), body: { message: messageOf(exception) } };
     }
-    const correlationId = randomUUID();
+    // The request's id: the caller has it (X-Request-Id), and every log line of the request too.
+    const correlationId = currentContext()?.requestId ?? randomUUID();
     this.logger.error(
       `Unexpected error ${correlationId} on ${request.method} ${request.originalUrl}`,
       stackOf(exception),

@@ -82,7 +82,7 @@ describe(EmbeddedWorkQueue.name, () => {
     await jest.advanceTimersByTimeAsync(0);
 
     jobs.due.set('new', Date.now());
-    await sut.publish('new');
+    await sut.publish({ id: 'new', attempt: 0 });
     await jest.advanceTimersByTimeAsync(0);
 
     expect(jobs.tried).toEqual(['new']);
@@ -109,7 +109,7 @@ describe(EmbeddedWorkQueue.name, () => {
     await sut.onModuleDestroy();
 
     jobs.due.set('d', Date.now());
-    await sut.publish('d');
+    await sut.publish({ id: 'd', attempt: 0 });
     await jest.advanceTimersByTimeAsync(120_000);
 
     expect(jobs.tried).toEqual([]);

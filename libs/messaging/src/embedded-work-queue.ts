@@ -1,7 +1,7 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { describeError } from '@app/errors';
 import { TimerLoop } from '@app/scheduling';
-import { JobOutcome, LocalJobSource, QueueHealth, WorkQueue } from './work-queue';
+import { Job, JobOutcome, LocalJobSource, QueueHealth, WorkQueue } from './work-queue';
 
 export interface EmbeddedWorkQueueOptions {
   /** How long a taken job is withheld from other workers; longer than one try can last. */
@@ -37,13 +37,13 @@ export class EmbeddedWorkQueue extends WorkQueue implements OnModuleDestroy {
     super();
   }
 
-  publish(_jobId: string): Promise<void> {
+  publish(_job: Job): Promise<void> {
     this.loop?.wake();
     return Promise.resolve();
   }
 
   /** The back-off is already in the row (its next-try time); the worker only re-plans its sleep. */
-  scheduleRetry(_jobId: string, _attempts: number): Promise<void> {
+  scheduleRetry(_job: Job): Promise<void> {
     this.loop?.wake();
     return Promise.resolve();
   }

@@ -2,9 +2,10 @@ import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { connect, type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, Message } from 'amqplib';
 import { describeError } from '@app/errors';
+import { propagationHeaders } from '@app/request-context';
 import { RetrySchedule } from '@app/scheduling';
 import { declareTopology, QueueTopology, retryTierAfter } from './queue-topology';
-import { LocalJobSource, QueueHealth, WorkQueue } from './work-queue';
+import { Job, LocalJobSource, QueueHealth, WorkQueue } from './work-queue';
 
 /** Heartbeats find a dead connection within seconds; a lost connection is retried every second. */
 export const AMQP_HEARTBEAT_SECONDS = 5;
@@ -83,19 +84,19 @@ export class RabbitMqWorkQueue extends WorkQueue implements OnApplicationShutdow
     this.channel.on('error', (error: Error) => this.logger.error(`RabbitMQ channel error: ${error.message}`));
   }
 
-  publish(jobId: string): Promise<void> {
-    return this.send(this.options.topology.main, jobId);
+  publish(job: Job): Promise<void> {
+    return this.send(this.options.topology.main, job);
   }
 
-  scheduleRetry(jobId: string, attempts: number): Promise<void> {
-    return this.send(retryTierAfter(this.options.topology, this.options.schedule, attempts).queue, jobId);
+  scheduleRetry(job: Job): Promise<void> {
+    return this.send(retryTierAfter(this.options.topology, this.options.schedule, job.attempt).queue, job);
   }
 
   /** Empties the dead-letter queue and fills it with one message per dead job. */
   async rebuildDeadLetters(jobIds: string[]): Promise<void> {
     this.assertConnected();
     await this.channel.purgeQueue(this.options.topology.dead);
-    for (const jobId of jobIds) await this.send(this.options.topology.dead, jobId);
+    for (const id of jobIds) await this.send(this.options.topology.dead, { id, attempt: 0 });
   }
 
   health(): QueueHealth {
@@ -144,14 +145,19 @@ export class RabbitMqWorkQueue extends WorkQueue implements OnApplicationShutdow
     }
   }
 
-  private async send(queue: string, jobId: string): Promise<void> {
+  /** The request's id and trace context travel in the message's headers, like on HTTP. */
+  private async send(queue: string, job: Job): Promise<void> {
     this.assertConnected();
-    const packet = { pattern: this.options.pattern, data: { [this.options.payloadKey]: jobId } };
+    const packet = {
+      pattern: this.options.pattern,
+      data: { [this.options.payloadKey]: job.id, attempt: job.attempt },
+    };
     await this.channel.sendToQueue(queue, Buffer.from(JSON.stringify(packet)), {
       persistent: true,
       mandatory: true,
       contentType: 'application/json',
-      messageId: jobId,
+      messageId: job.id,
+      headers: propagationHeaders(),
     });
   }
 }

@@ -9,6 +9,16 @@ export type JobOutcome =
   /** Can never succeed (e.g. the thing it refers to does not exist): to the dead-letter queue. */
   | { kind: 'dead'; error: string };
 
+/** One job handed to the queue: the id of its committed row, and how many tries failed so far. */
+export interface Job {
+  id: string;
+  /**
+   * Failed tries so far, as the row counts them. A consumer drops a delivery whose count the row
+   * has moved past (a stale copy: published again while the first copy was only slow).
+   */
+  attempt: number;
+}
+
 export interface QueueHealth {
   up: boolean;
   type: QueueType;
@@ -43,10 +53,10 @@ export abstract class WorkQueue {
    * Hands a job over to be tried now. Resolves once the queue holds it (RabbitMQ: a persistent
    * message the broker confirmed); rejects when it cannot take it now (e.g. the broker is down).
    */
-  abstract publish(jobId: string): Promise<void>;
+  abstract publish(job: Job): Promise<void>;
 
-  /** Hands a job over to be tried again after the back-off for `attempts` failed tries. */
-  abstract scheduleRetry(jobId: string, attempts: number): Promise<void>;
+  /** Hands a job over to be tried again after the back-off for `job.attempt` failed tries. */
+  abstract scheduleRetry(job: Job): Promise<void>;
 
   /**
    * Makes the dead-letter queue hold exactly these jobs (after an operator put some back). The

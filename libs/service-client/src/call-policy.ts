@@ -21,6 +21,8 @@ export interface CallPolicyOptions {
 export interface CallPolicy {
   policy: IPolicy;
   breaker: CircuitBreakerPolicy;
+  /** The longest one call may take (HTTP_TIMEOUT_MS); a caller's shorter budget cuts it further. */
+  timeoutMs: number;
 }
 
 /**
@@ -41,5 +43,9 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
     halfOpenAfter: options.halfOpenAfterMs,
     breaker: new ConsecutiveBreaker(options.breakerThreshold),
   });
-  return { breaker, policy: wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive)) };
+  return {
+    breaker,
+    policy: wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive)),
+    timeoutMs: options.timeoutMs,
+  };
 }

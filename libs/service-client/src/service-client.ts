@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { BrokenCircuitError, CircuitState, TaskCancelledError } from 'cockatiel';
 import { Pool } from 'undici';
 import { describeError, DomainException, domainErrorFromStatus, ServiceUnavailableError } from '@app/errors';
+import { BUDGET_HEADER, propagationHeaders, timeLeftMs } from '@app/request-context';
 import { CallPolicy } from './call-policy';
 import { BreakerState, CallObserver, CallOutcome, NO_CALL_OBSERVER } from './call-observer';
 
@@ -30,6 +31,9 @@ export class DownstreamServerError extends Error {
 }
 
 const UNAVAILABLE_MESSAGE = /^(.+) Service unavailable$/;
+
+/** A call with less time than this left is not worth sending. */
+const MIN_CALL_BUDGET_MS = 50;
 
 /**
  * JSON over HTTP to one downstream service, through one keep-alive connection pool and one
@@ -85,6 +89,13 @@ export class ServiceClient {
     return this.request<void>('DELETE', path, undefined, options);
   }
 
+  /** HTTP_TIMEOUT_MS, or less: what is left of the current request's deadline. */
+  private budgetMs(): number {
+    const left = timeLeftMs();
+    const timeoutMs = this.options.callPolicy.timeoutMs;
+    return left === undefined ? timeoutMs : Math.min(timeoutMs, Math.floor(left));
+  }
+
   async close(): Promise<void> {
     await this.pool.close();
   }
@@ -98,9 +109,17 @@ export class ServiceClient {
     const started = performance.now();
     const observe = (outcome: CallOutcome) =>
       this.observer.called(this.target, outcome, (performance.now() - started) / 1000);
+    const budgetMs = this.budgetMs();
+    if (budgetMs < MIN_CALL_BUDGET_MS) {
+      // The request that needs this call is past its deadline: its caller has given up.
+      this.logger.warn(`${method} ${path} not sent: the request's deadline has passed`);
+      throw new ServiceUnavailableError(this.options.serviceName);
+    }
+    const headers = { ...propagationHeaders(), ...options.headers, [BUDGET_HEADER]: String(budgetMs) };
     try {
-      const result = await this.options.callPolicy.policy.execute(({ signal }) =>
-        this.send<T>(method, path, body, options.headers ?? {}, signal),
+      const result = await this.options.callPolicy.policy.execute(
+        ({ signal }) => this.send<T>(method, path, body, headers, signal),
+        budgetMs < this.options.callPolicy.timeoutMs ? AbortSignal.timeout(budgetMs) : undefined,
       );
       observe('success');
       return result;

@@ -8,9 +8,10 @@ import {
 import { ITEM_UID, makeSaga, ORDER_UID, REQUEST_KEY, SELECTION, USER_UID } from '@test/doubles/factories';
 import { CallLog, StubJournal, StubWarehouse, StubWarranty } from '@test/doubles/sagas';
 import { BaseServiceConfig } from '@app/config';
+import { runInContext } from '@app/request-context';
 import { SagaKind, SagaState } from './order-saga.entity';
 import { PurchaseSaga } from './purchase.saga';
-import { SagaTakenOverError } from './saga-journal';
+import { PastDeadlineError, SagaTakenOverError } from './saga-journal';
 import { SagaRecovery } from './saga-recovery';
 import { SagaTiming } from './saga-timing';
 
@@ -21,15 +22,13 @@ describe(PurchaseSaga.name, () => {
   let log: CallLog;
   let journal: StubJournal;
   let retries: number[];
+  let recovery: SagaRecovery;
   let sut: PurchaseSaga;
 
   beforeEach(() => {
     log = new CallLog();
     journal = new StubJournal(log);
-    const recovery = new SagaRecovery(
-      journal,
-      new SagaTiming({ HTTP_TIMEOUT_MS: 1000 } as BaseServiceConfig),
-    );
+    recovery = new SagaRecovery(journal, new SagaTiming({ HTTP_TIMEOUT_MS: 1000 } as BaseServiceConfig));
     retries = [];
     recovery.onRetryScheduled((delayMs) => retries.push(delayMs));
     sut = new PurchaseSaga(journal, recovery, new StubWarehouse(log), new StubWarranty(log));
@@ -75,7 +74,7 @@ describe(PurchaseSaga.name, () => {
       'warranty.start item',
       'journal.compensating',
       'warranty.void item', // fails: warranty is down ...
-      'warehouse.return item', // ... yet the stock is restored at once
+      'warehouse.void order', // ... yet the stock is restored at once
       'journal.retryIn 1000',
     ]);
     expect(journal.state).toBe(SagaState.COMPENSATING);
@@ -90,37 +89,41 @@ describe(PurchaseSaga.name, () => {
     expect(log.calls.slice(4)).toEqual([
       'journal.compensating',
       'warranty.void item',
-      'warehouse.return item',
+      'warehouse.void order',
       'journal.rolledBack',
     ]);
     expect(journal.state).toBe(SagaState.ROLLED_BACK);
   });
 
-  it('with warehouse unavailable at the take: learns whether a unit was taken by repeating the take, and returns it', async () => {
+  it('with warehouse unavailable at the take: voids the order at warehouse (its unit, if taken, back; no take later)', async () => {
     const failure = warehouseDown();
     log.failNext('warehouse.take', failure);
+    const warehouse = new StubWarehouse(log);
+    sut = new PurchaseSaga(journal, recovery, warehouse, new StubWarranty(log));
 
     await expect(sut.run(USER_UID, SELECTION)).rejects.toBe(failure);
 
     expect(log.calls).toEqual([
       'journal.start',
-      'warehouse.take', // timed out: it may have taken a unit
+      'warehouse.take', // timed out: it may have taken a unit, or may still arrive
       'journal.compensating',
-      'warehouse.take', // idempotent per order: the unit it took, if any
-      'journal.item',
-      'warranty.void item',
-      'warehouse.return item',
+      'warehouse.void order', // no warranty to void: it starts only after the take's answer
       'journal.rolledBack',
     ]);
-    expect(journal.saga?.itemUid).toBe(ITEM_UID);
+    expect(warehouse.voided).toEqual([journal.saga?.orderUid]);
   });
 
   it('with warehouse still down for the compensation: leaves the saga COMPENSATING for a retry', async () => {
-    log.failNext('warehouse.take', warehouseDown(), warehouseDown());
+    log.failNext('warehouse.take', warehouseDown());
+    log.failNext('warehouse.void order', warehouseDown());
 
     await expect(sut.run(USER_UID, SELECTION)).rejects.toThrow('Warehouse Service unavailable');
 
-    expect(log.calls.slice(2)).toEqual(['journal.compensating', 'warehouse.take', 'journal.retryIn 1000']);
+    expect(log.calls.slice(2)).toEqual([
+      'journal.compensating',
+      'warehouse.void order',
+      'journal.retryIn 1000',
+    ]);
     expect(journal.state).toBe(SagaState.COMPENSATING);
   });
 
@@ -135,7 +138,7 @@ describe(PurchaseSaga.name, () => {
       'journal.stateOf', // the commit did not go through: still STARTED
       'journal.compensating',
       'warranty.void item',
-      'warehouse.return item',
+      'warehouse.void order',
       'journal.rolledBack',
     ]);
   });
@@ -208,31 +211,52 @@ describe(PurchaseSaga.name, () => {
   });
 
   describe('compensate (the worker, after a crash)', () => {
-    it('of a saga that died before the take: a take that finds nothing to take means nothing to undo', async () => {
-      log.failNext('warehouse.take', new ConflictError('none left'));
-
+    it('of a saga that died before its take was recorded: voids the order at warehouse only', async () => {
       await sut.compensate(makeSaga(SagaKind.PURCHASE, { state: SagaState.COMPENSATING }));
 
-      expect(log.calls).toEqual(['warehouse.take']);
-    });
-
-    it('of a saga whose unit went back already: warehouse refuses to take it again, nothing to undo', async () => {
-      log.failNext('warehouse.take', new ConflictError("The item of order '…' was returned"));
-
-      await sut.compensate(makeSaga(SagaKind.PURCHASE, { state: SagaState.COMPENSATING }));
-
-      expect(log.calls).toEqual(['warehouse.take']);
+      expect(log.calls).toEqual(['warehouse.void order']);
     });
 
     it('fails when a step cannot run now, after trying the others', async () => {
-      const failure = warehouseDown();
-      log.failNext('warehouse.return item', failure);
+      const failure = warrantyDown();
+      log.failNext('warranty.void item', failure);
 
       await expect(
         sut.compensate(makeSaga(SagaKind.PURCHASE, { state: SagaState.COMPENSATING, itemUid: ITEM_UID })),
       ).rejects.toBe(failure);
 
-      expect(log.calls).toEqual(['warranty.void item', 'warehouse.return item']);
+      expect(log.calls).toEqual(['warranty.void item', 'warehouse.void order']);
+    });
+  });
+
+  describe("the caller's deadline", () => {
+    const pastDeadline = { requestId: 'r1', deadline: Date.now() - 1 };
+
+    it('past before anything began: nothing is done', async () => {
+      await expect(runInContext(pastDeadline, () => sut.run(USER_UID, SELECTION))).rejects.toBeInstanceOf(
+        PastDeadlineError,
+      );
+      expect(log.calls).toEqual([]);
+    });
+
+    it('past before the pivot: the steps are undone instead of committing an order nobody waits for', async () => {
+      const context = { requestId: 'r2', deadline: Date.now() + 60_000 };
+      journal.recordProgress = async (_id, itemUid) => {
+        await log.call('journal.progress item', undefined);
+        if (journal.saga && itemUid) journal.saga.itemUid = itemUid;
+        context.deadline = Date.now() - 1; // the steps took too long
+      };
+
+      await expect(runInContext(context, () => sut.run(USER_UID, SELECTION))).rejects.toBeInstanceOf(
+        PastDeadlineError,
+      );
+
+      expect(log.calls).not.toContain('journal.complete');
+      expect(log.calls.slice(-3)).toEqual([
+        'warranty.void item',
+        'warehouse.void order',
+        'journal.rolledBack',
+      ]);
     });
   });
 });

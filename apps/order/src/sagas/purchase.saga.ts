@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ItemSelection, OrderCreatedResponse, OrderItemResponse, Size } from '@app/contracts';
+import { ItemSelection, OrderCreatedResponse, OrderItemResponse } from '@app/contracts';
 import { InProgressError, UnprocessableError } from '@app/errors';
 import { WarehouseClient, WarrantyClient } from '@app/service-client';
 import { OrderSaga, SagaKind, SagaState } from './order-saga.entity';
-import { SagaJournal, SagaJournalPort } from './saga-journal';
-import { isAnswer, SagaRecovery, SagaSteps, unlessNotFound } from './saga-recovery';
+import { assertBeforeDeadline, SagaJournal, SagaJournalPort } from './saga-journal';
+import { isAnswer, SagaRecovery, SagaSteps } from './saga-recovery';
 
-export type PurchaseWarehouse = Pick<WarehouseClient, 'takeItem' | 'returnItem'>;
+export type PurchaseWarehouse = Pick<WarehouseClient, 'takeItem' | 'voidOrder'>;
 export type PurchaseWarranty = Pick<WarrantyClient, 'start' | 'void'>;
 
 /**
@@ -35,6 +35,7 @@ export class PurchaseSaga implements SagaSteps {
       const earlier = await this.journal.findByRequestKey(SagaKind.PURCHASE, requestKey);
       if (earlier) return answerOf(earlier, userUid, selection);
     }
+    assertBeforeDeadline();
     const { model, size } = selection;
     // Journal first: from here on, a crash at any point leaves a record the worker can undo.
     const saga = await this.journal.startPurchase({
@@ -62,6 +63,7 @@ export class PurchaseSaga implements SagaSteps {
       throw error;
     }
     try {
+      assertBeforeDeadline(); // the pivot only while the caller still waits for the answer
       await this.journal.completePurchase(saga.id, {
         orderUid: saga.orderUid,
         userUid,
@@ -77,50 +79,25 @@ export class PurchaseSaga implements SagaSteps {
   }
 
   /**
-   * Voids the warranty, then returns the item: the reverse order of the steps. Both are tried
+   * Voids the warranty, then the order's take: the reverse order of the steps. Both are tried
    * even when the first cannot run now, so that with warranty down the stock is still restored
-   * at once; only a saga whose every step ran is rolled back. Voiding leaves a mark in warranty,
-   * so a start that was held up and arrives later does not open the warranty again; warehouse
-   * likewise never takes a returned unit again for the same order.
+   * at once; only a saga whose every undo ran is rolled back. Both undos leave a mark, so that a
+   * step held up on its way and arriving later does nothing: warranty never opens a voided
+   * warranty, warehouse never takes for a voided order. A warranty can only have been started
+   * once the take's answer was recorded (itemUid), so without it there is none to void.
    */
   async compensate(saga: OrderSaga): Promise<void> {
-    const itemUid = saga.itemUid ?? (await this.findTakenItem(saga));
-    if (itemUid === undefined) return; // nothing was taken, so no warranty was started either
     const failures: unknown[] = [];
-    await this.warranty.void(itemUid).catch((error: unknown) => failures.push(error));
-    await this.warehouse
-      .returnItem(itemUid)
-      .catch(unlessNotFound)
-      .catch((error: unknown) => failures.push(error));
+    if (saga.itemUid !== null) {
+      await this.warranty.void(saga.itemUid).catch((error: unknown) => failures.push(error));
+    }
+    await this.warehouse.voidOrder(saga.orderUid).catch((error: unknown) => failures.push(error));
     if (failures.length > 0) throw failures[0];
   }
 
   /** Nothing follows a purchase's pivot. */
   finish(_saga: OrderSaga): Promise<void> {
     return Promise.resolve();
-  }
-
-  /**
-   * The item of a saga that failed or died before recording it, found by repeating the take for
-   * the same order (idempotent per order): the unit it already took, or — if the first take never
-   * happened — a unit taken now and returned right after, which also fences off the first take
-   * should it still arrive. 404/409: warehouse holds nothing for the order.
-   */
-  private async findTakenItem(saga: OrderSaga): Promise<string | undefined> {
-    let item: OrderItemResponse;
-    try {
-      // A purchase saga always records what it buys.
-      item = await this.warehouse.takeItem({
-        orderUid: saga.orderUid,
-        model: saga.model as string,
-        size: saga.size as Size,
-      });
-    } catch (error) {
-      if (isAnswer(error)) return undefined;
-      throw error;
-    }
-    await this.journal.recordItem(saga.id, item.orderItemUid);
-    return item.orderItemUid;
   }
 
   private async completedAnyway(saga: OrderSaga): Promise<boolean> {

@@ -1,11 +1,13 @@
 import { OrderStatus } from '@app/contracts';
 import { BaseServiceConfig } from '@app/config';
+import { runInContext } from '@app/request-context';
 import { ConflictError, NotFoundError, ServiceUnavailableError, UnprocessableError } from '@app/errors';
 import { ITEM_UID, makeSaga, ORDER_UID, REQUEST_KEY, USER_UID } from '@test/doubles/factories';
 import { CallLog, StubJournal, StubWarehouse, StubWarranty } from '@test/doubles/sagas';
 import { Order } from '../orders/order.entity';
 import { SagaKind, SagaState } from './order-saga.entity';
 import { RefundSaga } from './refund.saga';
+import { PastDeadlineError } from './saga-journal';
 import { SagaRecovery } from './saga-recovery';
 import { SagaTiming } from './saga-timing';
 
@@ -25,15 +27,13 @@ describe(RefundSaga.name, () => {
   let log: CallLog;
   let journal: StubJournal;
   let retries: number[];
+  let recovery: SagaRecovery;
   let sut: RefundSaga;
 
   beforeEach(() => {
     log = new CallLog();
     journal = new StubJournal(log);
-    const recovery = new SagaRecovery(
-      journal,
-      new SagaTiming({ HTTP_TIMEOUT_MS: 1000 } as BaseServiceConfig),
-    );
+    recovery = new SagaRecovery(journal, new SagaTiming({ HTTP_TIMEOUT_MS: 1000 } as BaseServiceConfig));
     retries = [];
     recovery.onRetryScheduled((delayMs) => retries.push(delayMs));
     sut = new RefundSaga(journal, recovery, new StubWarehouse(log), new StubWarranty(log));
@@ -96,6 +96,51 @@ describe(RefundSaga.name, () => {
     await sut.run(paidOrder());
 
     expect(journal.state).toBe(SagaState.COMPLETED);
+  });
+
+  it("answers 204 when the pivot's commit went through although its answer was lost", async () => {
+    const commitRefund = journal.commitRefund.bind(journal);
+    journal.commitRefund = async (saga) => {
+      await commitRefund(saga);
+      throw new Error('Connection terminated unexpectedly'); // after the commit
+    };
+
+    await expect(sut.run(paidOrder())).resolves.toBeUndefined();
+
+    expect(log.calls.slice(3)).toEqual([
+      'journal.findCommitted',
+      'warehouse.return item',
+      'warranty.close item',
+      'journal.completed',
+    ]);
+  });
+
+  it('past its deadline before the pivot: 503, and nothing is committed', async () => {
+    const context = { requestId: 'r1', deadline: Date.now() + 60_000 };
+    const find = log.call.bind(log);
+    log.call = (name, result) => {
+      if (name === 'warranty.find item') context.deadline = Date.now() - 1; // the questions took too long
+      return find(name, result);
+    };
+
+    await expect(runInContext(context, () => sut.run(paidOrder()))).rejects.toBeInstanceOf(PastDeadlineError);
+
+    expect(log.calls).not.toContain('journal.commit');
+    expect(journal.orderStatus).toBe('PAID');
+  });
+
+  it('does not keep its caller waiting past the deadline for the remaining steps', async () => {
+    let releaseReturn!: () => void;
+    const returnItem = new Promise<void>((resolve) => (releaseReturn = resolve));
+    const warehouse = new StubWarehouse(log);
+    warehouse.returnItem = () => returnItem;
+    sut = new RefundSaga(journal, recovery, warehouse, new StubWarranty(log));
+
+    await runInContext({ requestId: 'r2', deadline: Date.now() + 50 }, () => sut.run(paidOrder()));
+
+    expect(journal.state).toBe(SagaState.COMMITTED); // answered; the return still on its way
+    releaseReturn();
+    await new Promise((resolve) => setImmediate(resolve));
   });
 
   it('refuses a canceled order with 409 without asking anybody', async () => {

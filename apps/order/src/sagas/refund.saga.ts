@@ -1,11 +1,19 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Size } from '@app/contracts';
-import { ConflictError, describeError, InProgressError, UnprocessableError } from '@app/errors';
+import {
+  ConflictError,
+  describeError,
+  DomainException,
+  InProgressError,
+  UnprocessableError,
+} from '@app/errors';
+import { timeLeftMs } from '@app/request-context';
 import { WarehouseClient, WarrantyClient } from '@app/service-client';
 import { assertCancelable } from '../orders/order-state';
 import { Order } from '../orders/order.entity';
 import { OrderSaga, SagaKind } from './order-saga.entity';
-import { SagaJournal, SagaJournalPort } from './saga-journal';
+import { assertBeforeDeadline, SagaJournal, SagaJournalPort } from './saga-journal';
 import { describeSaga, isAnswer, SagaRecovery, SagaSteps, unlessNotFound } from './saga-recovery';
 
 export type RefundWarehouse = Pick<WarehouseClient, 'findOrderItem' | 'returnItem'>;
@@ -41,6 +49,7 @@ export class RefundSaga implements SagaSteps {
     const item = await this.ensureReachable(order.itemUid);
     let saga: OrderSaga;
     try {
+      assertBeforeDeadline(); // the pivot only while the caller still waits for the answer
       saga = await this.journal.commitRefund({
         orderUid: order.orderUid,
         userUid: order.userUid,
@@ -53,14 +62,39 @@ export class RefundSaga implements SagaSteps {
       // A twin request with the same key committed first: this request is that refund.
       const lostRace = error instanceof ConflictError || error instanceof InProgressError;
       if (requestKey !== undefined && lostRace && (await this.ranAlready(order, requestKey))) return;
-      throw error;
+      // The commit may have gone through although its answer was lost (the connection dropped).
+      const committed = error instanceof DomainException ? undefined : await this.committedAnyway(order);
+      if (!committed) throw error;
+      saga = committed;
     }
-    // The refund has happened; a step that cannot run now is finished by the worker.
-    const failure = await this.recovery.finish(saga, this).catch((error: unknown) => error);
-    if (failure !== undefined) {
-      this.logger.warn(
-        `${describeSaga(saga)} committed; its remaining steps wait: ${describeError(failure)}`,
-      );
+    await this.finishWithinDeadline(saga);
+  }
+
+  /**
+   * The refund has happened. Its remaining steps run now, but the answer does not wait for them
+   * past the caller's deadline: a step that cannot run now is finished by the worker.
+   */
+  private async finishWithinDeadline(saga: OrderSaga): Promise<void> {
+    const finishing = this.recovery
+      .finish(saga, this)
+      .catch((error: unknown) => error)
+      .then((failure) => {
+        if (failure !== undefined) {
+          this.logger.warn(
+            `${describeSaga(saga)} committed; its remaining steps wait: ${describeError(failure)}`,
+          );
+        }
+      });
+    const left = timeLeftMs();
+    if (left === undefined) return finishing;
+    await Promise.race([finishing, delay(Math.max(0, left))]);
+  }
+
+  private async committedAnyway(order: Order): Promise<OrderSaga | undefined> {
+    try {
+      return await this.journal.findCommittedRefund(order.orderUid);
+    } catch {
+      return undefined; // the database is not there: the answer is the commit's error
     }
   }
 

@@ -4,6 +4,7 @@ import { EntityManager, Repository } from 'typeorm';
 import { OrderStatus, Size } from '@app/contracts';
 import { isUniqueViolation, queryRows } from '@app/database';
 import { clipErrorText, InProgressError, NotFoundError, ServiceUnavailableError } from '@app/errors';
+import { timeLeftMs } from '@app/request-context';
 import { assertCancelable } from '../orders/order-state';
 import { Order } from '../orders/order.entity';
 import { OrderSaga, SagaKind, SagaState } from './order-saga.entity';
@@ -19,6 +20,23 @@ export class SagaTakenOverError extends ServiceUnavailableError {
   constructor() {
     super('Order');
   }
+}
+
+/**
+ * The caller's deadline has passed (X-Request-Budget-Ms): it has answered its client already. A
+ * pivot is committed only before it, so that a purchase or refund never happens after the caller
+ * was told it did not; what was done is undone instead.
+ */
+export class PastDeadlineError extends ServiceUnavailableError {
+  constructor() {
+    super('Order');
+  }
+}
+
+/** Throws PastDeadlineError when the current request's deadline has passed. */
+export function assertBeforeDeadline(): void {
+  const left = timeLeftMs();
+  if (left !== undefined && left <= 0) throw new PastDeadlineError();
 }
 
 export interface NewSaga {
@@ -109,6 +127,16 @@ export class SagaJournal {
     return row ? fromRow(row) : undefined;
   }
 
+  /** The refund of an order that passed its pivot, if any (after the commit's answer was lost). */
+  async findCommittedRefund(orderUid: string): Promise<OrderSaga | undefined> {
+    const [row] = await queryRows<SagaRow>(
+      this.sagas.manager,
+      `SELECT * FROM order_saga WHERE order_uid = $1 AND kind = 'REFUND' AND state IN ('COMMITTED', 'COMPLETED')`,
+      [orderUid],
+    );
+    return row ? fromRow(row) : undefined;
+  }
+
   /** The state a saga is in now (after an answer from the database was lost). */
   async stateOf(id: number): Promise<SagaState | undefined> {
     const [row] = await queryRows<{ state: SagaState }>(
@@ -139,15 +167,6 @@ export class SagaJournal {
       [id, itemUid ?? null],
     );
     if (rows.length === 0) throw new SagaTakenOverError();
-  }
-
-  /** The item a compensation has found out about, so that later attempts need not ask again. */
-  async recordItem(id: number, itemUid: string): Promise<void> {
-    await queryRows(
-      this.sagas.manager,
-      `UPDATE order_saga SET item_uid = $2, updated_at = now() WHERE id = $1 AND state = 'COMPENSATING'`,
-      [id, itemUid],
-    );
   }
 
   /**

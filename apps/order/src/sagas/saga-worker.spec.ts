@@ -51,7 +51,7 @@ describe(SagaWorker.name, () => {
     expect(log.calls).toEqual([
       'journal.claimNext',
       'warranty.void item', // purchase: backward
-      'warehouse.return item',
+      'warehouse.void order',
       'journal.rolledBack',
       'journal.claimNext',
       'warehouse.return item', // refund: forward

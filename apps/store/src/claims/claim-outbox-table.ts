@@ -4,6 +4,9 @@ import { Repository } from 'typeorm';
 import { queryRows } from '@app/database';
 import { WarrantyClaim } from './warranty-claim.entity';
 
+/** A claim the relay hands to the queue, with what its message carries. */
+export type ClaimToPublish = Pick<WarrantyClaim, 'claimUid' | 'attempts' | 'requestId' | 'traceparent'>;
+
 /**
  * warranty_claim as the transactional outbox of queued claims: which waiting claims the queue
  * has (`published`), and which it should have but apparently lost (overdue).
@@ -23,8 +26,13 @@ export class ClaimOutboxTable {
    * message: a queue deleted, a broker restarted without its data). Each one taken is marked
    * published and due now, so that it is overdue again only if this publication is lost too.
    */
-  async takeToPublish(limit: number, minAgeMs: number, overdueMs: number): Promise<string[]> {
-    const rows = await queryRows<{ claim_uid: string }>(
+  async takeToPublish(limit: number, minAgeMs: number, overdueMs: number): Promise<ClaimToPublish[]> {
+    const rows = await queryRows<{
+      claim_uid: string;
+      attempts: number;
+      request_id: string | null;
+      traceparent: string | null;
+    }>(
       this.claims.manager,
       `WITH due AS (
          SELECT claim_uid FROM warranty_claim
@@ -37,10 +45,15 @@ export class ClaimOutboxTable {
        )
        UPDATE warranty_claim AS claim SET published = TRUE, next_attempt_at = GREATEST(next_attempt_at, now())
        FROM due WHERE claim.claim_uid = due.claim_uid
-       RETURNING claim.claim_uid`,
+       RETURNING claim.claim_uid, claim.attempts, claim.request_id, claim.traceparent`,
       [limit, minAgeMs, overdueMs],
     );
-    return rows.map((row) => row.claim_uid);
+    return rows.map((row) => ({
+      claimUid: row.claim_uid,
+      attempts: row.attempts,
+      requestId: row.request_id,
+      traceparent: row.traceparent,
+    }));
   }
 
   /** Milliseconds until the relay has something to do (0: now); undefined when no claim waits. */

@@ -50,6 +50,17 @@ describe(ClaimProcessor.name, () => {
     expect(orders.claimWarranty).not.toHaveBeenCalled();
   });
 
+  it('drops a stale copy: a message of a try the claim has moved past, without trying it', async () => {
+    const { orders, records, processor } = setup(makeClaim({ attempts: 3 }), () => Promise.resolve(DECIDED));
+
+    await expect(processor.process(CLAIM_UID, 2)).resolves.toEqual({ kind: 'done' });
+    expect(orders.claimWarranty).not.toHaveBeenCalled();
+    expect(records.markRetry).not.toHaveBeenCalled();
+
+    await expect(processor.process(CLAIM_UID, 3)).resolves.toEqual({ kind: 'done' });
+    expect(orders.claimWarranty).toHaveBeenCalledTimes(1); // the current copy is tried
+  });
+
   it('dead-letters a message whose claim does not exist', async () => {
     const { orders, processor } = setup(null, () => Promise.resolve(DECIDED));
 

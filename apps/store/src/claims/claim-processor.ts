@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { describeError, DomainException, ErrorCode } from '@app/errors';
 import { JobOutcome } from '@app/messaging';
+import { runInContext } from '@app/request-context';
 import { RetrySchedule } from '@app/scheduling';
 import { OrderClient } from '@app/service-client';
 import { ClaimRecords } from './claim-records';
-import { ClaimStatus } from './warranty-claim.entity';
+import { ClaimStatus, contextOfClaim, WarrantyClaim } from './warranty-claim.entity';
 
 export type ClaimDecisionRecords = Pick<ClaimRecords, 'find' | 'markDone' | 'markFailed' | 'markRetry'>;
 export type ClaimDecider = Pick<OrderClient, 'claimWarranty'>;
@@ -34,22 +35,36 @@ export class ClaimProcessor {
     private readonly schedule: RetrySchedule,
   ) {}
 
-  async process(claimUid: string): Promise<JobOutcome> {
+  /**
+   * `attempt`: the claim's failed tries when its message was sent. A message the row has moved
+   * past is a stale copy (published again while the first copy was only slow): dropped, so that
+   * copies never multiply. The claim is tried under the request that made it (its id in the logs
+   * and on the calls, its trace).
+   */
+  async process(claimUid: string, attempt?: number): Promise<JobOutcome> {
     const claim = await this.records.find(claimUid);
-    if (!claim) {
-      return { kind: 'dead', error: `Claim '${claimUid}' does not exist` };
+    if (!claim) return { kind: 'dead', error: `Claim '${claimUid}' does not exist` };
+    switch (claim.status) {
+      case ClaimStatus.DONE:
+        return { kind: 'done' };
+      case ClaimStatus.FAILED:
+        // Failed before, but its message came back (e.g. the process died before dead-lettering it).
+        return { kind: 'dead', error: claim.lastError ?? 'failed before' };
+      case ClaimStatus.PENDING:
+        if (attempt !== undefined && attempt !== claim.attempts) {
+          this.logger.log(
+            `Claim '${claimUid}': stale copy of try ${attempt} dropped (the claim is at ${claim.attempts})`,
+          );
+          return { kind: 'done' };
+        }
+        return runInContext(contextOfClaim(claim), () => this.tryPending(claim));
     }
-    if (claim.status === ClaimStatus.DONE) return { kind: 'done' };
-    if (claim.status === ClaimStatus.FAILED) {
-      // Failed before, but its message came back (e.g. the process died before dead-lettering it).
-      return { kind: 'dead', error: claim.lastError ?? 'failed before' };
-    }
+  }
+
+  private async tryPending(claim: WarrantyClaim): Promise<JobOutcome> {
+    const { claimUid } = claim;
     try {
-      const result = await this.orders.claimWarranty(
-        claim.orderUid,
-        { reason: claim.reason },
-        claim.claimUid,
-      );
+      const result = await this.orders.claimWarranty(claim.orderUid, { reason: claim.reason }, claimUid);
       await this.records.markDone(claimUid, result);
       this.logger.log(
         `Claim '${claimUid}' of order '${claim.orderUid}' decided ${result.decision} after ${claim.attempts} failed tries`,

@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { WarrantyDecision, WarrantyDecisionResponse } from '@app/contracts';
 import { queryRows } from '@app/database';
 import { clipErrorText } from '@app/errors';
+import { currentContext } from '@app/request-context';
 import { ClaimStatus, WarrantyClaim } from './warranty-claim.entity';
 
 export interface NewPendingClaim {
@@ -50,8 +51,9 @@ export class ClaimRecords {
     const inserted = await queryRows<{ claim_uid: string }>(
       this.claims.manager,
       `INSERT INTO warranty_claim
-         (claim_uid, order_uid, user_uid, reason, status, attempts, last_error, next_attempt_at, published)
-       VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, now() + $7::int * interval '1 millisecond', FALSE)
+           (claim_uid, order_uid, user_uid, reason, status, attempts, last_error, next_attempt_at, published,
+          request_id, traceparent)
+       VALUES ($1, $2, $3, $4, 'PENDING', $5, $6, now() + $7::int * interval '1 millisecond', FALSE, $8, $9)
        ON CONFLICT (order_uid) WHERE status = 'PENDING' DO NOTHING
        RETURNING claim_uid`,
       [
@@ -62,6 +64,8 @@ export class ClaimRecords {
         claim.attempts,
         clipErrorText(claim.lastError),
         claim.delayMs,
+        currentContext()?.requestId ?? null,
+        currentContext()?.traceparent ?? null,
       ],
     );
     const stored = await (inserted.length > 0
@@ -86,6 +90,8 @@ export class ClaimRecords {
         warrantyDate: new Date(result.warrantyDate),
         attempts: 0,
         published: true,
+        requestId: currentContext()?.requestId ?? null,
+        traceparent: currentContext()?.traceparent ?? null,
       })
       .orIgnore() // the same claim (same key) recorded by an earlier attempt
       .execute();

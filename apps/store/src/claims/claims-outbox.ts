@@ -1,9 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { describeError } from '@app/errors';
 import { WorkQueue } from '@app/messaging';
+import { runInContext } from '@app/request-context';
 import { TimerLoop } from '@app/scheduling';
 import { StoreConfig } from '../store.config';
 import { ClaimOutboxTable } from './claim-outbox-table';
+import { contextOfClaim } from './warranty-claim.entity';
 
 /** Rows younger than this are left to the request (or listener) that is publishing them now. */
 const RELAY_MIN_AGE_MS = 2000;
@@ -53,7 +55,7 @@ export class ClaimsOutbox implements OnApplicationBootstrap, OnModuleDestroy {
    */
   async dispatch(claimUid: string, attempts: number): Promise<void> {
     try {
-      await this.queue.scheduleRetry(claimUid, attempts);
+      await this.queue.scheduleRetry({ id: claimUid, attempt: attempts });
     } catch (error) {
       this.logger.warn(`Claim '${claimUid}' not published now (${describeError(error)}); the relay will`);
       await this.table.markPublished(claimUid, false).catch(() => undefined);
@@ -74,24 +76,27 @@ export class ClaimsOutbox implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async relay(signal: AbortSignal): Promise<number | undefined> {
     for (;;) {
-      const claimUids = await this.table.takeToPublish(
+      const claims = await this.table.takeToPublish(
         RELAY_BATCH,
         RELAY_MIN_AGE_MS,
         this.config.CLAIM_OVERDUE_MS,
       );
-      for (const [index, claimUid] of claimUids.entries()) {
+      for (const [index, claim] of claims.entries()) {
         try {
           if (signal.aborted) throw new Error('shutting down');
-          await this.queue.publish(claimUid);
+          // Under the request that made the claim: its message carries that id and trace.
+          await runInContext(contextOfClaim(claim), async () => {
+            await this.queue.publish({ id: claim.claimUid, attempt: claim.attempts });
+            this.logger.log(`Claim '${claim.claimUid}' published by the outbox relay`);
+          });
         } catch (error) {
           // Taken as published but not handed over: back to unpublished, for the next round.
-          for (const left of claimUids.slice(index)) await this.table.markPublished(left, false);
+          for (const left of claims.slice(index)) await this.table.markPublished(left.claimUid, false);
           this.logger.warn(`Outbox relay paused: ${describeError(error)}`);
           return RELAY_RETRY_MS;
         }
-        this.logger.log(`Claim '${claimUid}' published by the outbox relay`);
       }
-      if (claimUids.length < RELAY_BATCH) break;
+      if (claims.length < RELAY_BATCH) break;
     }
     return this.table.msUntilNextDue(RELAY_MIN_AGE_MS, this.config.CLAIM_OVERDUE_MS);
   }

@@ -22,7 +22,7 @@ describe(ClaimsConsumer.name, () => {
 
     await consumer.handle({ claimUid: CLAIM_UID.toUpperCase() }, delivery);
 
-    expect(processor.process).toHaveBeenCalledWith(CLAIM_UID);
+    expect(processor.process).toHaveBeenCalledWith(CLAIM_UID, undefined);
     expect(delivery.ack).toHaveBeenCalledTimes(1);
     expect(delivery.reject).not.toHaveBeenCalled();
     expect(outbox.dispatch).not.toHaveBeenCalled();

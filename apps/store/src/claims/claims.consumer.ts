@@ -1,7 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload, RmqContext } from '@nestjs/microservices';
+import type { Message } from 'amqplib';
 import { UUID_PATTERN } from '@app/contracts';
+import { contextFrom, runInContext } from '@app/request-context';
 import { Delivery, rmqDelivery } from '@app/messaging';
 import { ClaimProcessor } from './claim-processor';
 import { ClaimsOutbox } from './claims-outbox';
@@ -16,6 +18,12 @@ export const REQUEUE_PAUSE_MS = 1000;
 function claimUidOf(payload: unknown): string | undefined {
   const claimUid = (payload as { claimUid?: unknown } | null)?.claimUid;
   return typeof claimUid === 'string' && UUID_PATTERN.test(claimUid) ? claimUid.toLowerCase() : undefined;
+}
+
+/** The tries the claim had failed when its message was sent (undefined in a message without it). */
+function attemptOf(payload: unknown): number | undefined {
+  const attempt = (payload as { attempt?: unknown } | null)?.attempt;
+  return typeof attempt === 'number' && Number.isInteger(attempt) ? attempt : undefined;
 }
 
 /**
@@ -36,9 +44,13 @@ export class ClaimsConsumer {
     @Inject(ClaimsOutbox) private readonly outbox: Pick<ClaimsOutbox, 'dispatch'>,
   ) {}
 
+  /** Handled under the request that made the claim: its id and trace context are the message's headers. */
   @EventPattern(CLAIM_EVENT)
   async onClaim(@Payload() payload: unknown, @Ctx() context: RmqContext): Promise<void> {
-    await this.handle(payload, rmqDelivery(context));
+    const headers = (context.getMessage() as Message).properties.headers ?? {};
+    await runInContext(contextFrom(headers as Record<string, string>), () =>
+      this.handle(payload, rmqDelivery(context)),
+    );
   }
 
   /** Never throws: Nest would leave the delivery unsettled. */
@@ -50,7 +62,7 @@ export class ClaimsConsumer {
       return;
     }
     try {
-      const outcome = await this.processor.process(claimUid);
+      const outcome = await this.processor.process(claimUid, attemptOf(payload));
       switch (outcome.kind) {
         case 'done':
           this.settle(delivery.ack(), claimUid);

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { WarrantyDecision } from '@app/contracts';
+import { RequestContext } from '@app/request-context';
 
 export enum ClaimStatus {
   /** Waiting for warehouse or warranty to come back. */
@@ -49,9 +50,24 @@ export class WarrantyClaim {
   @Column({ type: 'boolean' })
   published!: boolean;
 
+  /** The id of the request that made the claim: every try logs under it. */
+  @Column({ name: 'request_id', type: 'varchar', length: 128, nullable: true })
+  requestId!: string | null;
+
+  /** That request's W3C trace context: every try joins its trace. */
+  @Column({ type: 'varchar', length: 55, nullable: true })
+  traceparent!: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+}
+
+/** The context a claim's work runs in: the request that made it (or, for older rows, a new id). */
+export function contextOfClaim(
+  claim: Pick<WarrantyClaim, 'claimUid' | 'requestId' | 'traceparent'>,
+): RequestContext {
+  return { requestId: claim.requestId ?? claim.claimUid, traceparent: claim.traceparent ?? undefined };
 }

@@ -6,6 +6,7 @@ import { CreateUsers1764000000000 } from './migrations/1764000000000-create-user
 import { SeedUsers1764000000001 } from './migrations/1764000000001-seed-users';
 import { CreateWarrantyClaim1764300000000 } from './migrations/1764300000000-create-warranty-claim';
 import { CreateIdempotencyRecord1764500000000 } from './migrations/1764500000000-create-idempotency-record';
+import { ClaimRequestContext1764500000001 } from './migrations/1764500000001-claim-request-context';
 
 export const storeSchema: ServiceSchema = {
   entities: [User, WarrantyClaim, IdempotencyRecord],
@@ -14,5 +15,6 @@ export const storeSchema: ServiceSchema = {
     SeedUsers1764000000001,
     CreateWarrantyClaim1764300000000,
     CreateIdempotencyRecord1764500000000,
+    ClaimRequestContext1764500000001,
   ],
 };

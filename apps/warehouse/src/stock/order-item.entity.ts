@@ -1,7 +1,7 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Item } from './item.entity';
 
-/** One unit taken from stock for an order; returning it cancels it. */
+/** One unit taken from stock for an order; returning it cancels it. A voided order holds a canceled row without a unit. */
 @Entity({ name: 'order_item' })
 export class OrderItem {
   @PrimaryGeneratedColumn()
@@ -14,9 +14,10 @@ export class OrderItem {
   @Column({ name: 'order_uid', type: 'uuid', unique: true })
   orderUid!: string;
 
-  @ManyToOne(() => Item, { nullable: false })
+  /** Null for a voided order's place-holder (canceled, never a unit). */
+  @ManyToOne(() => Item, { nullable: true })
   @JoinColumn({ name: 'item_id' })
-  item!: Item;
+  item!: Item | null;
 
   @Column({ type: 'boolean', default: false })
   canceled!: boolean;

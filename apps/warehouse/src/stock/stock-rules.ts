@@ -10,9 +10,11 @@ export function noneLeft(model: string, size: Size): ConflictError {
   return new ConflictError(`No '${model}' of size ${size} left in the warehouse`);
 }
 
-/** An order's unit went back to stock (refunded, or its purchase rolled back): it is not taken again. */
+/** An order's unit went back to stock (refunded), or its purchase was voided: it takes nothing again. */
 export function returnedAlready(orderUid: string): ConflictError {
-  return new ConflictError(`The item of order '${orderUid}' was returned; it cannot be taken again`);
+  return new ConflictError(
+    `Order '${orderUid}' cannot take an item any more: its item was returned or its purchase rolled back`,
+  );
 }
 
 /**

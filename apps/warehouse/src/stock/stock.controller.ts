@@ -51,6 +51,20 @@ export class StockController {
     return this.stock.findMany(request.orderItemUids);
   }
 
+  @Post('orders/:orderUid/void')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Void the take of an order whose purchase is rolled back (the undo of a take)',
+    description:
+      "The order's unit, if it has one, goes back to stock (once), and the order can never take a unit " +
+      'again: a take for it that arrives later answers 409. Always 204, also when nothing was taken.',
+  })
+  @ApiNoContentResponse()
+  @ApiErrors(400)
+  voidOrder(@Param('orderUid', ParseUuidPipe) orderUid: string): Promise<void> {
+    return this.stock.voidOrder(orderUid);
+  }
+
   @Get(':orderItemUid')
   @ApiOperation({ summary: 'An order item' })
   @ApiOkResponse({ type: OrderItemResponse })

@@ -21,7 +21,14 @@ function orderItemNotFound(orderItemUid: string): NotFoundError {
   return new NotFoundError(`Order item '${orderItemUid}' not found`);
 }
 
-function toResponse(orderItem: OrderItem): OrderItemResponse {
+/** A unit an order took; a voided order's place-holder (no item) is none. */
+type HeldUnit = OrderItem & { item: Item };
+
+function isUnit(orderItem: OrderItem | null): orderItem is HeldUnit {
+  return orderItem !== null && orderItem.item !== null;
+}
+
+function toResponse(orderItem: HeldUnit): OrderItemResponse {
   return {
     orderItemUid: orderItem.orderItemUid,
     orderUid: orderItem.orderUid,
@@ -47,7 +54,7 @@ export class StockService {
    */
   async take(request: TakeItemRequest): Promise<OrderItemResponse> {
     const existing = await this.findByOrder(request);
-    if (existing) return this.heldBy(existing);
+    if (existing) return this.heldBy(existing, request);
     try {
       const taken = await queryRows<{ order_item_uid: string }>(
         this.items.manager,
@@ -73,7 +80,7 @@ export class StockService {
       // A parallel request for the same order won the race: answer with its unit.
       const winner = await this.findByOrder(request);
       if (!winner) throw error;
-      return this.heldBy(winner);
+      return this.heldBy(winner, request);
     }
   }
 
@@ -122,7 +129,32 @@ export class StockService {
       where: { orderItemUid: In(orderItemUids) },
       relations: { item: true },
     });
-    return orderItems.map(toResponse);
+    return orderItems.filter(isUnit).map(toResponse);
+  }
+
+  /**
+   * The undo of a take, safe whatever happened to the take: the order's unit, if it has one,
+   * goes back to stock (once), and the order can never take one again — a place-holder holds its
+   * place should the take still arrive. Both writes are keyed on the order's unique order_item
+   * row, so a take racing the void either wins (and is returned) or finds the place taken.
+   */
+  async voidOrder(orderUid: string): Promise<void> {
+    await queryRows(
+      this.items.manager,
+      `INSERT INTO order_item (order_item_uid, order_uid, item_id, canceled) VALUES ($1, $2, NULL, TRUE)
+       ON CONFLICT (order_uid) DO NOTHING RETURNING id`,
+      [randomUUID(), orderUid],
+    );
+    await queryRows(
+      this.items.manager,
+      `WITH canceled AS (
+         UPDATE order_item SET canceled = TRUE WHERE order_uid = $1 AND NOT canceled RETURNING item_id
+       )
+       UPDATE items SET available_count = available_count + 1
+       FROM canceled WHERE items.id = canceled.item_id
+       RETURNING items.id`,
+      [orderUid],
+    );
   }
 
   async catalogue(): Promise<CatalogueItemResponse[]> {
@@ -130,25 +162,20 @@ export class StockService {
     return items.map(({ model, size, availableCount }) => ({ model, size, availableCount }));
   }
 
-  private async getOrderItem(orderItemUid: string): Promise<OrderItem> {
+  private async getOrderItem(orderItemUid: string): Promise<HeldUnit> {
     const orderItem = await this.orderItems.findOne({ where: { orderItemUid }, relations: { item: true } });
-    if (!orderItem) throw orderItemNotFound(orderItemUid);
+    if (!isUnit(orderItem)) throw orderItemNotFound(orderItemUid);
     return orderItem;
   }
 
-  private async findByOrder(request: TakeItemRequest): Promise<OrderItem | undefined> {
-    const orderItem = await this.orderItems.findOne({
-      where: { orderUid: request.orderUid },
-      relations: { item: true },
-    });
-    if (!orderItem) return undefined;
+  private findByOrder(request: TakeItemRequest): Promise<OrderItem | null> {
+    return this.orderItems.findOne({ where: { orderUid: request.orderUid }, relations: { item: true } });
+  }
+
+  /** The unit an order holds, for a take repeated for it; none once returned or voided. */
+  private heldBy(orderItem: OrderItem, request: TakeItemRequest): OrderItemResponse {
+    if (orderItem.canceled || !isUnit(orderItem)) throw returnedAlready(orderItem.orderUid);
     assertSameSelection(request.orderUid, orderItem.item, request);
-    return orderItem;
-  }
-
-  /** The unit an order holds, unless it was returned. */
-  private heldBy(orderItem: OrderItem): OrderItemResponse {
-    if (orderItem.canceled) throw returnedAlready(orderItem.orderUid);
     return toResponse(orderItem);
   }
 

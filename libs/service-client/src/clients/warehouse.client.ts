@@ -35,6 +35,11 @@ export class WarehouseClient extends DownstreamClient {
     return this.http.post(`${BASE}/${orderItemUid}/warranty`, claim, withIdempotencyKey(idempotencyKey));
   }
 
+  /** The undo of a take: the order's unit back to stock, and no take for the order ever again. */
+  voidOrder(orderUid: string): Promise<void> {
+    return this.http.post(`${BASE}/orders/${orderUid}/void`);
+  }
+
   returnItem(orderItemUid: string): Promise<void> {
     return this.http.delete(`${BASE}/${orderItemUid}`);
   }

@@ -29,11 +29,23 @@ export class SagaPivot1764500000000 implements MigrationInterface {
     await queryRunner.query(`
       CREATE INDEX order_saga_unfinished_idx ON order_saga (state, updated_at)
       WHERE state IN ('STARTED', 'COMPENSATING', 'COMMITTED')`);
+    // Refunds in flight under the earlier design may have returned the unit and closed the
+    // warranty already, and the new design has no way back: they are carried forward — order
+    // CANCELED, saga COMMITTED, return and close (idempotent) finished by the worker.
+    await queryRunner.query(`
+      UPDATE orders SET status = 'CANCELED'
+      WHERE order_uid IN (SELECT order_uid FROM order_saga WHERE kind = 'REFUND' AND state IN ('STARTED', 'COMPENSATING'))`);
+    await queryRunner.query(`
+      UPDATE order_saga SET state = 'COMMITTED', next_attempt_at = now(), locked_until = NULL, updated_at = now()
+      WHERE kind = 'REFUND' AND state IN ('STARTED', 'COMPENSATING')`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    const [{ count }] = (await queryRunner.query(
+      `SELECT count(*)::int AS count FROM order_saga WHERE state = 'COMMITTED'`,
+    )) as { count: number }[];
+    if (count > 0) throw new Error(`${count} refunds are COMMITTED and not finished: let them finish first`);
     await queryRunner.query('DROP INDEX order_saga_request_key_uq');
-    await queryRunner.query(`DELETE FROM order_saga WHERE state = 'COMMITTED'`);
     await queryRunner.query(`
       ALTER TABLE order_saga
         DROP COLUMN request_key,

@@ -1,0 +1,83 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+
+/** What travels with a request from service to service, and into queued work. */
+export interface RequestContext {
+  /** Names the request in every log line of every service it touches (CONTRACT.md, Operations). */
+  requestId: string;
+  /** W3C trace context as the caller sent it. */
+  traceparent?: string;
+  tracestate?: string;
+  /** Epoch ms by which the caller needs the answer (undefined: it set no limit). */
+  deadline?: number;
+}
+
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+export const TRACEPARENT_HEADER = 'traceparent';
+export const TRACESTATE_HEADER = 'tracestate';
+/**
+ * How long the caller will wait for the answer, in ms from when the request was sent: each
+ * service bounds its own calls by what is left of it, so that an answer — a 503 naming the
+ * service that is down, a compensation done — reaches the caller before it gives up.
+ */
+export const BUDGET_HEADER = 'X-Request-Budget-Ms';
+
+/** 1–128 characters of [A-Za-z0-9._:-]; anything else is replaced by a new id. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export function currentContext(): RequestContext | undefined {
+  return storage.getStore();
+}
+
+/** Runs `work` (and everything it starts) inside the context. */
+export function runInContext<T>(context: RequestContext, work: () => T): T {
+  return storage.run(context, work);
+}
+
+type Headers = Record<string, string | string[] | number | undefined>;
+
+function header(headers: Headers, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The id the caller gave, if it is acceptable; else a new one. */
+export function requestIdFrom(value: unknown): string {
+  return typeof value === 'string' && REQUEST_ID.test(value) ? value : randomUUID();
+}
+
+/** A little of each hop's budget is kept for its own answer to travel back. */
+function hopMargin(budgetMs: number): number {
+  return Math.min(250, Math.round(budgetMs / 10));
+}
+
+/** The context of an incoming request (HTTP headers) or of a queued message (its headers). */
+export function contextFrom(headers: Headers, receivedAt = Date.now()): RequestContext {
+  const traceparent = header(headers, TRACEPARENT_HEADER);
+  const budget = Number(header(headers, BUDGET_HEADER));
+  const valid = TRACEPARENT.test(traceparent ?? '');
+  return {
+    requestId: requestIdFrom(header(headers, REQUEST_ID_HEADER)),
+    traceparent: valid ? traceparent : undefined,
+    tracestate: valid ? header(headers, TRACESTATE_HEADER) : undefined,
+    deadline: Number.isFinite(budget) && budget > 0 ? receivedAt + budget - hopMargin(budget) : undefined,
+  };
+}
+
+/** Milliseconds left until the current request's deadline (undefined: no deadline). */
+export function timeLeftMs(context = currentContext()): number | undefined {
+  return context?.deadline === undefined ? undefined : context.deadline - Date.now();
+}
+
+/** The headers that carry the context on (request id, trace context), for HTTP and AMQP alike. */
+export function propagationHeaders(context = currentContext()): Record<string, string> {
+  if (!context) return {};
+  return {
+    [REQUEST_ID_HEADER]: context.requestId,
+    ...(context.traceparent ? { [TRACEPARENT_HEADER]: context.traceparent } : {}),
+    ...(context.tracestate ? { [TRACESTATE_HEADER]: context.tracestate } : {}),
+  };
+}
