@@ -40,8 +40,8 @@ describe(`fault tolerance: queued warranty claims (${process.env.TEST_AMQP_URL ?
       message: expect.stringMatching(/^Warranty Service unavailable: .*queued/),
     });
     expect(await fx.claimState(orderUid)).toEqual({ status: 'PENDING', decision: null });
-    // A second claim while one waits is answered with the waiting one, not queued behind it.
-    expect((await fx.claim(orderUid, 'Again')).status).toBe(202);
+    // A second claim while one waits is refused, not queued behind it.
+    expectError(await fx.claim(orderUid, 'Again'), 409, /is waiting to be decided/);
     const health = await fx.system.http('store').get('/manage/health');
     expect(health.body.components.broker).toEqual({
       status: 'Work',
@@ -87,6 +87,20 @@ describe(`fault tolerance: queued warranty claims (${process.env.TEST_AMQP_URL ?
       );
     expect(repeated.body).toMatchObject({ decision: 'RETURN' });
     expect(await fx.warrantyStatus(itemUid)).toBe('USE_WARRANTY');
+  });
+
+  it('queues a claim while warranty is frozen: the time-outs of the hops behind the store end within its own', async () => {
+    const { orderUid } = await fx.buy();
+    const pid = fx.system.services.warranty.pid as number;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const accepted = await fx.claim(orderUid);
+      expect(accepted.status).toBe(202);
+      expect(accepted.body.message).toMatch(/^Warranty Service unavailable/);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await fx.untilClaim(orderUid, { status: 'DONE', decision: 'RETURN' });
   });
 
   it('queues a claim while warehouse is down and decides it once warehouse is back', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   ALEX_UID,
+  CatalogueItem,
   ensureRabbitIsUp,
   eventually,
   expectStatus,
@@ -17,6 +18,8 @@ import {
   SYSTEM_TIMEOUT_MS,
   TestSystem,
 } from '../support';
+import { checkInvariants, readSnapshot, untilQuiet } from '../soak/invariants';
+import { Ledger } from '../soak/ledger';
 
 /**
  * CONTRACT.md, "Fault tolerance" 6: PostgreSQL and RabbitMQ restarted for real on this machine
@@ -86,6 +89,7 @@ class Traffic {
   let system: TestSystem;
   let store: HttpClient;
   let probe: ShopProbe;
+  let initialStock: Map<string, number>;
   const queue = `warranty-claims-infra-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
@@ -99,6 +103,8 @@ class Traffic {
     });
     store = system.http('store');
     probe = new ShopProbe(system);
+    const catalogue = (await system.http('warehouse').get<CatalogueItem[]>(paths.warehouseItems)).body;
+    initialStock = new Map(catalogue.map((item) => [`${item.model} ${item.size}`, item.availableCount]));
   }, SYSTEM_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -116,16 +122,13 @@ class Traffic {
     }
   }
 
-  /** Every order is whole: its unit and its warranty exist (no half purchase). */
-  async function expectWholeOrders(): Promise<void> {
-    const views = await store.get<{ model: string | null; warrantyStatus: string | null }[]>(
-      paths.storeOrders(ALEX_UID),
-    );
-    expectStatus(views, 200);
-    for (const view of views.body) {
-      expect(view.model).not.toBeNull();
-      expect(view.warrantyStatus).not.toBeNull();
-    }
+  /**
+   * Nothing is half done: once everything is still, the soak's invariants hold across the four
+   * databases (stock conserved, every order whole, nothing held for nobody, nothing unfinished).
+   */
+  async function expectNothingHalfDone(): Promise<void> {
+    expect(await untilQuiet(system)).toEqual([]);
+    expect(checkInvariants(await readSnapshot(system), initialStock, new Ledger())).toEqual([]);
   }
 
   it('PostgreSQL restarted under load: JSON 503s meanwhile, then every service is back by itself', async () => {
@@ -157,7 +160,7 @@ class Traffic {
     for (const service of ['store', 'order', 'warehouse', 'warranty'] as const) {
       expectStatus(await system.http(service).get('/manage/health'), 200);
     }
-    await expectWholeOrders();
+    await expectNothingHalfDone();
   });
 
   async function buy(): Promise<{ orderUid: string; itemUid: string }> {
@@ -208,6 +211,7 @@ class Traffic {
     await untilDecided(during.orderUid);
     expect(await decisionsOf(before.itemUid)).toBe(1);
     expect(await decisionsOf(during.itemUid)).toBe(1);
+    await expectNothingHalfDone();
     await eventually(async () => expectStatus(await store.get('/manage/health'), 200), {
       timeoutMs: RECOVERED_WITHIN_MS,
     });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   ALEX_UID,
+  eventually,
   expectError,
   expectStatus,
   HttpClient,
@@ -162,6 +163,28 @@ describe('fault tolerance: refund interleavings', () => {
     expect((await probe.warranty(paid.itemUid))?.status).toBe('REMOVED_FROM_WARRANTY');
   });
 
+  it('through the store, every hop with the same time-out: a return held after the pivot still answers 204 in time', async () => {
+    const store = system.http('store');
+    const bought = await store.post(paths.storePurchase(ALEX_UID), { model: MODEL, size: SIZE });
+    expectStatus(bought, 201);
+    const { orderUid } = bought.body as { orderUid: string };
+    const { itemUid } = (await order.get(paths.userOrder(ALEX_UID, orderUid))).body as { itemUid: string };
+    const stock = await probe.stock(MODEL, SIZE);
+    const held = system
+      .proxy('warehouse')
+      .add({ method: 'DELETE', path: new RegExp(itemUid), action: 'hold', times: 1 });
+
+    // Order does not keep the store waiting for the held return past the store's own budget.
+    expectStatus(await store.delete(paths.storeRefund(ALEX_UID, orderUid)), 204);
+
+    expect(await probe.orderStatus(ALEX_UID, orderUid)).toBe('CANCELED');
+    await held.release();
+    await eventually(async () => expect(await probe.stock(MODEL, SIZE)).toBe(stock + 1), {
+      timeoutMs: RECOVERED_WITHIN_MS,
+    });
+    expect((await probe.warranty(itemUid))?.status).toBe('REMOVED_FROM_WARRANTY');
+  });
+
   it('a refunded unit is for sale only once the refund has committed', async () => {
     const model = 'Lego 42070';
     const placed = await order.post(paths.userOrders(randomUUID()), { model, size: 'L' });
@@ -196,7 +219,11 @@ describe('fault tolerance: refund interleavings', () => {
       .http('warehouse')
       .post(paths.warehouse, { orderUid: paid.orderUid, model: MODEL, size: SIZE });
 
-    expectError(again, 409, `The item of order '${paid.orderUid}' was returned; it cannot be taken again`);
+    expectError(
+      again,
+      409,
+      `Order '${paid.orderUid}' cannot take an item any more: its item was returned or its purchase rolled back`,
+    );
     expect(await probe.stock(MODEL, SIZE)).toBe(stock);
   });
 

@@ -87,7 +87,7 @@ function claimsTableSpecs(db: EngineUnderTest): void {
     await outbox.markPublished(overdue, true);
     await age(overdue, 10_000);
 
-    const taken = await outbox.takeToPublish(10, 2000, 5000);
+    const taken = (await outbox.takeToPublish(10, 2000, 5000)).map((claim) => claim.claimUid);
 
     expect(taken.sort()).toEqual([unpublished, overdue].sort());
     expect(fresh).toBeDefined();
@@ -146,7 +146,9 @@ function claimsTableSpecs(db: EngineUnderTest): void {
 
       const taken = (
         await Promise.all(tables.flatMap((table) => [1, 2].map(() => table.takeToPublish(6, 2000, 60_000))))
-      ).flat();
+      )
+        .flat()
+        .map((claim) => claim.claimUid);
 
       expect(new Set(taken).size).toBe(taken.length);
       expect(taken.length).toBe(20);

@@ -1,18 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  CatalogueItem,
-  HttpClient,
-  parsePrometheus,
-  paths,
-  sampleValue,
-  SERVICE_NAMES,
-  TestQueues,
-  TestSystem,
-} from '../support';
+import { CatalogueItem, HttpClient, paths, SERVICE_NAMES, TestQueues, TestSystem } from '../support';
 import { Chaos } from './chaos';
-import { checkInvariants, SNAPSHOT_QUERIES, toSnapshot } from './invariants';
+import { checkInvariants, readSnapshot, untilQuiet } from './invariants';
 import { Ledger } from './ledger';
 import { SeededRandom } from './random';
 import { soakReport } from './report';
@@ -31,7 +22,6 @@ const LOW_STOCK = 15;
 const AMQP_URL = process.env.TEST_AMQP_URL;
 /** Retries of a write go on this long after the load stopped (services restart, breakers close). */
 const RETRY_GRACE_MS = 120_000;
-const QUIET_WITHIN_MS = 180_000;
 
 describe('soak', () => {
   it(`keeps every promise under load and kills (${MINUTES} min, seed ${SEED})`, async () => {
@@ -99,18 +89,7 @@ describe('soak', () => {
       );
       for (const [service, code] of exits)
         if (code !== 0) violations.push(`${service} exited with ${code} on SIGTERM`);
-      const rows = Object.fromEntries(
-        await Promise.all(
-          (Object.keys(SNAPSHOT_QUERIES) as (keyof typeof SNAPSHOT_QUERIES)[]).map(async (service) => [
-            service,
-            await system.sqlBatch(
-              service,
-              SNAPSHOT_QUERIES[service].map((text) => ({ text })),
-            ),
-          ]),
-        ),
-      ) as Parameters<typeof toSnapshot>[0];
-      violations.push(...checkInvariants(toSnapshot(rows), initialStock, ledger, chaos.kills));
+      violations.push(...checkInvariants(await readSnapshot(system), initialStock, ledger, chaos.kills));
 
       const report = soakReport(
         {
@@ -134,31 +113,3 @@ describe('soak', () => {
     }
   });
 });
-
-/**
- * Waits until no saga is unfinished and no claim waits (as the services' metrics tell, which
- * works with the embedded engines too), twice in a row; a violation if that never comes.
- */
-async function untilQuiet(system: TestSystem): Promise<string[]> {
-  const deadline = Date.now() + QUIET_WITHIN_MS;
-  let quietLooks = 0;
-  let last = '';
-  while (Date.now() < deadline) {
-    const [order, store] = await Promise.all(
-      (['order', 'store'] as const).map(async (service) => {
-        const response = await system
-          .http(service)
-          .get('/manage/prometheus', { notJson: true })
-          .catch(() => undefined);
-        return response?.status === 200 ? parsePrometheus(response.text) : [];
-      }),
-    );
-    const unfinished = sampleValue(order, 'sagas_unfinished');
-    const pending = sampleValue(store, 'warranty_claims', { status: 'PENDING' });
-    last = `${unfinished} unfinished sagas, ${pending} pending claims`;
-    quietLooks = unfinished === 0 && pending === 0 ? quietLooks + 1 : 0;
-    if (quietLooks === 2) return [];
-    await delay(1000);
-  }
-  return [`not still within ${QUIET_WITHIN_MS / 1000} s: ${last}`];
-}

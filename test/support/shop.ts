@@ -85,15 +85,14 @@ export class ShopProbe {
 }
 
 /**
- * A system for the saga fault tests: every service behind a fault proxy, a short time-out inside
- * (the store waits four of them: longer than order's worst case, a failed step and its
- * follow-up), and breakers that the faults aimed at single steps cannot open — they have their
- * own tests — so that one test's faults never decide the next one.
+ * A system for the saga fault tests: every service behind a fault proxy, one short time-out for
+ * every hop (each bounds its calls by what is left of its caller's budget), and breakers that the
+ * faults aimed at single steps cannot open — they have their own tests — so that one test's
+ * faults never decide the next one.
  */
 export function sagaFaultSystem(timeoutMs: number): TestSystemOptions {
   return {
     faultProxies: ['order', 'warehouse', 'warranty'],
     env: { HTTP_TIMEOUT_MS: String(timeoutMs), BREAKER_HALF_OPEN_AFTER_MS: '500', BREAKER_THRESHOLD: '1000' },
-    serviceEnv: { store: { HTTP_TIMEOUT_MS: String(4 * timeoutMs) } },
   };
 }

@@ -62,7 +62,8 @@ interface Waiter {
   fail(error: Error): void;
 }
 
-const DEFAULT_LEASE_TIMEOUT_MS = 15_000;
+/** Far above any statement or transaction of the services, migrations on a busy machine included. */
+const DEFAULT_LEASE_TIMEOUT_MS = 60_000;
 
 /**
  * A `pg.Pool` look-alike over one embedded PGlite database, given to TypeORM's postgres driver.

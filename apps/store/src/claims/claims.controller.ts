@@ -26,14 +26,14 @@ export class ClaimsController {
     description:
       'Decided at once (200) when warehouse and warranty are up. When either is down the claim is stored, ' +
       'queued and decided as soon as they are back (202 PENDING); the order view shows its state ' +
-      '(`warrantyClaim`). While a claim of the order waits, another claim is answered 202 with that one.',
+      '(`warrantyClaim`). While a claim of the order waits, another claim of it is a 409.',
   })
   @ApiOkResponse({ type: StoreClaimResponse, description: 'Decided' })
   @ApiAcceptedResponse({
     type: StoreClaimAcceptedResponse,
     description: 'Queued until the services are back',
   })
-  @ApiErrors(400, 404, 503)
+  @ApiErrors(400, 404, 409, 503)
   async claimWarranty(
     @Param('userUid', ParseUuidPipe) userUid: string,
     @Param('orderUid', ParseUuidPipe) orderUid: string,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ClaimRequest, WarrantyDecision, WarrantyDecisionResponse } from '@app/contracts';
-import { describeError, ServiceUnavailableError, UnprocessableError } from '@app/errors';
+import { ConflictError, describeError, ServiceUnavailableError, UnprocessableError } from '@app/errors';
 import { RetrySchedule } from '@app/scheduling';
 import { OrderClient, WarehouseClient, WarrantyClient } from '@app/service-client';
 import { StoreClaimResponse } from '../orders/dto/order-view.dto';
@@ -18,6 +18,10 @@ const QUEUE_WHEN_DOWN: ReadonlySet<string> = new Set([
 
 export type ClaimAnswer =
   { queued: false; body: StoreClaimResponse } | { queued: true; body: StoreClaimAcceptedResponse };
+
+function waitingClaim(orderUid: string): ConflictError {
+  return new ConflictError(`A warranty claim of order '${orderUid}' is waiting to be decided; see the order`);
+}
 
 type ClaimIdentity = Pick<WarrantyClaim, 'claimUid' | 'orderUid' | 'userUid' | 'reason'>;
 
@@ -50,9 +54,12 @@ export class ClaimsService {
     const claimUid = requestKey ?? randomUUID();
     const earlier = requestKey === undefined ? null : await this.records.find(claimUid);
     if (earlier) return this.answerOf(earlier, orderUid);
-    const waiting = await this.records.findPendingOf(orderUid);
-    // A claim behind a waiting one would overtake it; the customer is told about the waiting one.
-    if (waiting) return this.accepted(waiting, waiting.lastError ?? 'A claim for this order is waiting');
+    // One waiting claim per order: another one would overtake it, or be decided on stale stock.
+    if (await this.records.findPendingOf(orderUid)) {
+      throw new ConflictError(
+        `A warranty claim of order '${orderUid}' is waiting to be decided; see the order`,
+      );
+    }
 
     const identity = { claimUid, orderUid, userUid, reason: claim.reason };
     let result: WarrantyDecisionResponse;
@@ -78,11 +85,11 @@ export class ClaimsService {
       lastError: error.message,
       delayMs: this.schedule.delayAfter(1),
     });
-    if (stored.claimUid === claim.claimUid) {
-      this.logger.log(`Claim '${claim.claimUid}' of order '${claim.orderUid}' queued: ${error.message}`);
-      // Committed: from here on the claim is safe, whatever happens to its publication.
-      await this.outbox.dispatch(claim.claimUid, 1);
-    }
+    // A parallel claim of the order was queued first: this one is not.
+    if (stored.claimUid !== claim.claimUid) throw waitingClaim(claim.orderUid);
+    this.logger.log(`Claim '${claim.claimUid}' of order '${claim.orderUid}' queued: ${error.message}`);
+    // Committed: from here on the claim is safe, whatever happens to its publication.
+    await this.outbox.dispatch(claim.claimUid, 1);
     return this.accepted(stored, error.message);
   }
 

@@ -20,6 +20,14 @@ export class IdempotencyRecord {
   @Column({ type: 'char', length: 64 })
   fingerprint!: string;
 
+  /** Stands for the key in the calls the request makes: the same for every attempt, new after expiry. */
+  @Column({ name: 'downstream_key', type: 'uuid' })
+  downstreamKey!: string;
+
+  /** The attempt that holds the record now; only it may settle it. */
+  @Column({ name: 'lease_token', type: 'uuid', nullable: true })
+  leaseToken!: string | null;
+
   @Column({ type: 'varchar', length: 16 })
   state!: RecordState;
 
@@ -33,7 +41,10 @@ export class IdempotencyRecord {
   @Column({ type: 'varchar', length: 512, nullable: true })
   location!: string | null;
 
-  /** While RUNNING: until when the request that holds it is presumed alive. */
+  /**
+   * While RUNNING: until when the attempt that holds it is presumed alive. An attempt that ended
+   * without an answer to keep (a 503) lets go of it at once, for a repeat to take it over.
+   */
   @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
   lockedUntil!: Date | null;
 

@@ -4,7 +4,7 @@ import { from, lastValueFrom, Observable } from 'rxjs';
 import { IDEMPOTENCY_KEY_HEADER } from '@app/contracts';
 import { BadRequestError, describeError, DomainException, ErrorCode, httpStatusOf } from '@app/errors';
 import { IdempotencyRecords, StoredAnswer } from './idempotency-records';
-import { downstreamKey, requestFingerprint } from './request-fingerprint';
+import { requestFingerprint } from './request-fingerprint';
 
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
@@ -17,24 +17,26 @@ export const DOWNSTREAM_KEY = Symbol('downstreamKey');
 export type KeyedRequest = Request & { [DOWNSTREAM_KEY]?: string };
 
 /**
- * The answers worth remembering: a success, or a client error that says what the request came to
- * (404, 409, 422, …). Not a 400 (the request was refused before anything started: fixed, it may be
- * sent again with the same key), not a 409 "in progress", not a 503 (everything was rolled back)
- * and not an unexpected 500.
+ * What becomes of the key when the request failed:
+ * - `keep`: a client error that says what the request came to (404, 409, 422, …) is its answer;
+ * - `forget`: a 400 was refused before anything started — fixed, it may go again under the key;
+ * - `release`: no answer to keep — a 503 (rolled back), a 409 "still running", an unexpected
+ *   500 — the same request again takes the key over under the same downstream key.
  */
-function rememberedError(error: unknown): StoredAnswer | undefined {
-  if (!(error instanceof DomainException)) return undefined;
+function onFailure(error: unknown): { keep: StoredAnswer } | 'forget' | 'release' {
+  if (!(error instanceof DomainException)) return 'release';
   switch (error.code) {
     case ErrorCode.NOT_FOUND:
     case ErrorCode.CONFLICT:
     case ErrorCode.UNPROCESSABLE:
     case ErrorCode.PAYLOAD_TOO_LARGE:
     case ErrorCode.PASSED_ON:
-      return { status: httpStatusOf(error), body: { message: error.message } };
+      return { keep: { status: httpStatusOf(error), body: { message: error.message } } };
     case ErrorCode.BAD_REQUEST:
+      return 'forget';
     case ErrorCode.IN_PROGRESS:
     case ErrorCode.SERVICE_UNAVAILABLE:
-      return undefined;
+      return 'release';
   }
 }
 
@@ -79,32 +81,37 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const begun = await this.records.begin(userUid, key, fingerprint);
     if (begun.kind === 'replay') return replay(response, begun.answer);
 
-    request[DOWNSTREAM_KEY] = downstreamKey(userUid, key);
+    const { lease } = begun;
+    request[DOWNSTREAM_KEY] = lease.downstreamKey;
     let body: unknown;
     try {
       body = await lastValueFrom(next.handle(), { defaultValue: undefined });
     } catch (error) {
-      const answer = rememberedError(error);
-      await this.settle(userUid, key, answer);
+      const outcome = onFailure(error);
+      await this.settle(userUid, key, () => {
+        if (outcome === 'forget') return this.records.forget(userUid, key, lease);
+        if (outcome === 'release') return this.records.release(userUid, key, lease);
+        return this.records.finish(userUid, key, lease, outcome.keep);
+      });
       throw error;
     }
     const location = response.getHeader('location');
-    await this.settle(userUid, key, {
+    const answer = {
       status: response.statusCode,
       body,
       location: typeof location === 'string' ? location : undefined,
-    });
+    };
+    await this.settle(userUid, key, () => this.records.finish(userUid, key, lease, answer));
     return body;
   }
 
   /**
-   * Keeps the answer, or forgets the key. If the store's database fails now, the record stays
-   * RUNNING until its lease runs out; a repeat then runs again, harmlessly (same downstream key).
+   * If the store's database fails now, the record stays RUNNING until its lease runs out; a
+   * repeat then takes it over, harmlessly (same downstream key).
    */
-  private async settle(userUid: string, key: string, answer: StoredAnswer | undefined): Promise<void> {
+  private async settle(userUid: string, key: string, settle: () => Promise<void>): Promise<void> {
     try {
-      if (answer) await this.records.finish(userUid, key, answer);
-      else await this.records.forget(userUid, key);
+      await settle();
     } catch (error) {
       this.logger.warn(`Idempotency-Key of user ${userUid} not settled: ${describeError(error)}`);
     }

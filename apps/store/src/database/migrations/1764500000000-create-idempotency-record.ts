@@ -13,6 +13,11 @@ export class CreateIdempotencyRecord1764500000000 implements MigrationInterface 
         user_uid     UUID          NOT NULL,
         key          VARCHAR(255)  NOT NULL,
         fingerprint  CHAR(64)      NOT NULL,
+        -- What stands for the key in the calls the request makes (order's Idempotency-Key, a
+        -- claim's id): the same for every attempt of the request, new once the key expired.
+        downstream_key UUID        NOT NULL,
+        -- The attempt that holds the record now; only it may settle it.
+        lease_token  UUID          NULL,
         state        VARCHAR(16)   NOT NULL CHECK (state IN ('RUNNING', 'DONE')),
         status       INT           NULL,
         body         TEXT          NULL,
