@@ -1,5 +1,6 @@
 /** Unit specs live beside the code; integration and e2e specs in test/ use the real databases. */
 const moduleNameMapper = {
+  '^@app/tracing/register$': '<rootDir>/libs/tracing/src/register',
   '^@app/(.*)$': '<rootDir>/libs/$1/src',
   '^@test/(.*)$': '<rootDir>/test/$1',
 };

@@ -102,7 +102,7 @@ describe('fault tolerance: purchase interleavings', () => {
     await expectNothingLeft(user, before);
   });
 
-  it("the take's answer is lost: the compensation finds the unit by taking again, and returns it", async () => {
+  it("the take's answer is lost: the compensation voids the order at warehouse, and its unit goes back", async () => {
     const user = randomUUID();
     const before = await probe.stock(MODEL, SIZE);
     system

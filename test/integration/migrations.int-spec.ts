@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { BaseServiceConfig, loadConfig } from '@app/config';
-import { dataSourceOptions, queryRows, ServiceSchema } from '@app/database';
+import { dataSourceOptions, openMigratedDataSource, queryRows, ServiceSchema } from '@app/database';
 import { orderSchema } from '../../apps/order/src/database/schema';
 import { OrderConfig } from '../../apps/order/src/order.config';
 import { storeSchema } from '../../apps/store/src/database/schema';
@@ -18,8 +18,9 @@ import { emptyClusterTemplate } from '../support';
 
 /**
  * One set of migrations serves both engines: each service's schema is created and seeded on the
- * embedded PGlite and (when TEST_DATABASE_URL names a server) on the real PostgreSQL, and running
- * the migrations a second time changes nothing.
+ * embedded PGlite and (when TEST_DATABASE_URL names a server) on the real PostgreSQL, running
+ * the migrations a second time changes nothing, and instances starting together on an empty
+ * database migrate and seed it once (the advisory lock).
  */
 const adminUrl = process.env.TEST_DATABASE_URL;
 
@@ -70,18 +71,22 @@ async function count(dataSource: DataSource, table: string): Promise<number> {
   return Number(row.count);
 }
 
-async function migrateTwice(options: ReturnType<typeof dataSourceOptions>, service: ServiceCase) {
-  const first = new DataSource(options);
-  await first.initialize();
-  const applied = await first.query<{ name: string }[]>('SELECT name FROM migrations ORDER BY id');
-  expect(applied.map((m) => m.name)).toHaveLength(service.schema.migrations.length as number);
+/** Each migration recorded once, every table holding just its seed rows. */
+async function expectMigratedOnce(dataSource: DataSource, service: ServiceCase) {
+  const applied = await dataSource.query<{ name: string }[]>('SELECT name FROM migrations ORDER BY id');
+  expect(applied).toHaveLength(service.schema.migrations.length as number);
+  expect(new Set(applied.map((migration) => migration.name)).size).toBe(applied.length);
   for (const table of service.tables) {
-    expect(await count(first, table)).toBe(service.seedCounts[table]);
+    expect(await count(dataSource, table)).toBe(service.seedCounts[table]);
   }
+}
+
+async function migrateTwice(options: ReturnType<typeof dataSourceOptions>, service: ServiceCase) {
+  const first = await openMigratedDataSource(options);
+  await expectMigratedOnce(first, service);
   await first.destroy();
 
-  const second = new DataSource(options);
-  await second.initialize();
+  const second = await openMigratedDataSource(options);
   expect(await second.runMigrations()).toEqual([]);
   for (const table of service.tables) {
     expect(await count(second, table)).toBe(service.seedCounts[table]);
@@ -117,6 +122,25 @@ describe('migrations on embedded PGlite', () => {
   const databaseName = `it_migrations_${process.pid}_${Date.now()}`;
   let admin: Client;
 
+  /** A fresh database for one case, dropped afterwards; the test gets its service's config. */
+  async function withDatabase(
+    suffix: string,
+    service: ServiceCase,
+    use: (config: BaseServiceConfig) => Promise<void>,
+  ) {
+    const name = `${databaseName}_${suffix}`;
+    await admin.query(`CREATE DATABASE "${name}"`);
+    try {
+      const url = new URL(adminUrl as string);
+      url.pathname = `/${name}`;
+      const config = loadConfig(service.config, { DATABASE_URL: url.toString() });
+      expect(config.databaseName).toBe(name);
+      await use(config);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    }
+  }
+
   beforeAll(async () => {
     admin = new Client({ connectionString: adminUrl });
     await admin.connect();
@@ -127,17 +151,30 @@ describe('migrations on embedded PGlite', () => {
   });
 
   it.each(services)('creates and seeds the $name schema idempotently', async (service) => {
-    const name = `${databaseName}_${service.name}`;
-    await admin.query(`CREATE DATABASE "${name}"`);
-    try {
-      const url = new URL(adminUrl as string);
-      url.pathname = `/${name}`;
-      const config = loadConfig(service.config, { DATABASE_URL: url.toString() });
-      expect(config.databaseName).toBe(name);
+    await withDatabase(service.name, service, async (config) => {
       const dataSource = await migrateTwice(dataSourceOptions(config, service.schema), service);
       await dataSource.destroy();
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    }
+    });
   });
+
+  it.each(services)(
+    'migrates and seeds the $name schema once when four instances start together',
+    async (service) => {
+      await withDatabase(`${service.name}_together`, service, async (config) => {
+        const instances = await Promise.allSettled(
+          Array.from({ length: 4 }, () => openMigratedDataSource(dataSourceOptions(config, service.schema))),
+        );
+        const opened = instances.flatMap((instance) =>
+          instance.status === 'fulfilled' ? [instance.value] : [],
+        );
+        try {
+          // Without the lock they collide on the migrations table or the first CREATE TABLE.
+          expect(instances.filter((instance) => instance.status === 'rejected')).toEqual([]);
+          await expectMigratedOnce(opened[0], service);
+        } finally {
+          await Promise.all(opened.map((dataSource) => dataSource.destroy()));
+        }
+      });
+    },
+  );
 });

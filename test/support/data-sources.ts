@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { BaseServiceConfig, loadConfig } from '@app/config';
-import { dataSourceOptions, ServiceSchema } from '@app/database';
+import { dataSourceOptions, openMigratedDataSource, ServiceSchema } from '@app/database';
 import { emptyClusterTemplate } from './databases';
 
 export type Engine = 'embedded' | 'postgres';
@@ -42,7 +42,7 @@ export function describeOnEachEngine(
       const template = await emptyClusterTemplate();
       if (template) await cp(template, join(workDir, config.embeddedDataDir), { recursive: true });
       process.chdir(workDir); // the embedded database is ./data/<service>/
-      dataSource = await new DataSource(dataSourceOptions(config, schema)).initialize();
+      dataSource = await openMigratedDataSource(dataSourceOptions(config, schema));
     });
 
     afterAll(async () => {
@@ -74,7 +74,7 @@ export function describeOnEachEngine(
     }
 
     const open = async () => {
-      const dataSource = await new DataSource(dataSourceOptions(config, schema)).initialize();
+      const dataSource = await openMigratedDataSource(dataSourceOptions(config, schema));
       opened.push(dataSource);
       return dataSource;
     };

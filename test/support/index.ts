@@ -13,3 +13,4 @@ export * from './tcp-proxy';
 export * from './data-sources';
 export * from './prometheus';
 export * from './claims-fixture';
+export * from './otlp-receiver';

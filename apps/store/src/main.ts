@@ -1,3 +1,5 @@
+// Tracing first: it instruments the modules the service loads after it.
+import '@app/tracing/register';
 import { bootstrapService, runService } from '@app/bootstrap';
 import { loadConfig } from '@app/config';
 import { connectClaimsConsumer } from './claims/claims-microservice';
@@ -9,5 +11,6 @@ runService(async () => {
   await bootstrapService(StoreAppModule.register(config), config, {
     description: 'The public API of the store: catalogue, purchases, orders, warranty claims and refunds.',
     connectMicroservices: (app) => connectClaimsConsumer(app, config),
+    publicGateway: true,
   });
 });

@@ -1,3 +1,5 @@
+// Tracing first: it instruments the modules the service loads after it.
+import '@app/tracing/register';
 import { bootstrapService, runService } from '@app/bootstrap';
 import { loadConfig } from '@app/config';
 import { WarrantyAppModule } from './warranty-app.module';

@@ -1,9 +1,11 @@
+import { basename, dirname } from 'node:path';
 import { DynamicModule, INestApplication, Logger } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { BaseServiceConfig } from '@app/config';
 import { isDatabaseUnavailable } from '@app/database';
 import { AllExceptionsFilter, DatabaseUnavailableError, describeError, stackOf } from '@app/errors';
+import { accessLog, createServiceLogger, PinoNestLogger } from '@app/logging';
 import { HttpServerMetrics } from '@app/metrics';
 import { requestContext } from '@app/request-context';
 import { answerClientErrorsWithJson } from './client-error';
@@ -21,9 +23,12 @@ export interface ServiceDescription {
    * delays the consumer (its client keeps reconnecting), never the HTTP API.
    */
   connectMicroservices?: (app: INestApplication) => void;
+  /** The public gateway: it does not take a deadline (X-Request-Budget-Ms) from its clients. */
+  publicGateway?: boolean;
 }
 
-const SHUTDOWN_GRACE_MS = 15_000;
+/** How long a stopping service may take to finish its requests and close its connections. */
+export const SHUTDOWN_GRACE_MS = 15_000;
 
 /**
  * Builds, configures and starts one service: the same HTTP conventions (1 MiB JSON bodies,
@@ -32,15 +37,20 @@ const SHUTDOWN_GRACE_MS = 15_000;
 export async function bootstrapService(
   appModule: DynamicModule,
   config: BaseServiceConfig,
-  { description, connectMicroservices }: ServiceDescription,
+  { description, connectMicroservices, publicGateway = false }: ServiceDescription,
 ): Promise<INestApplication> {
-  const logger = new Logger(`${config.serviceName}Service`);
+  const pinoLogger = createServiceLogger({
+    service: config.serviceKey,
+    level: config.LOG_LEVEL,
+    format: config.LOG_FORMAT,
+  });
   const app = await NestFactory.create<NestExpressApplication>(appModule, {
     bodyParser: false,
-    bufferLogs: true,
+    logger: new PinoNestLogger(pinoLogger),
   });
-  app.useLogger(logger.localInstance);
-  app.use(requestContext);
+  const logger = new Logger(`${config.serviceName}Service`);
+  app.use(requestContext({ trustBudget: !publicGateway }));
+  app.use(accessLog(pinoLogger));
   app.use(app.get(HttpServerMetrics).measure);
   app.use(exactJsonContentType);
   app.use(jsonBody());
@@ -96,13 +106,18 @@ function installGracefulShutdown(app: INestApplication, logger: Logger): void {
   process.on('SIGINT', shutdown);
 }
 
-/** Entry point helper: a start-up failure (bad config, no database) is logged and exits 1. */
+/**
+ * Entry point helper: a start-up failure (bad config, no database) is logged — a JSON line, as
+ * always — and exits 1. The service is named by its bundle's folder (dist/apps/<service>/main.js):
+ * its configuration may be what failed.
+ */
 export function runService(start: () => Promise<unknown>): void {
   start().catch((error: unknown) => {
-    // Logs buffered while the app was being built would otherwise be lost with it.
-    Logger.detachBuffer();
-    Logger.flush();
-    new Logger('Startup').error(describeError(error));
+    const service = basename(dirname(process.argv[1] ?? 'service'));
+    createServiceLogger({ service, level: 'info', format: 'json' }).fatal(
+      { context: 'Startup' },
+      describeError(error),
+    );
     process.exit(1);
   });
 }

@@ -1,5 +1,7 @@
+// The decorators below record design types, which needs the metadata polyfill loaded first.
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
 const AMQP_URL = /^amqps?:\/\/\S+$/;
@@ -43,6 +45,16 @@ export abstract class BaseServiceConfig {
   @IsInt()
   @Min(1)
   BREAKER_HALF_OPEN_AFTER_MS = 10000;
+
+  /** Log lines at this level and above (pino's levels). */
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+  })
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+
+  /** json: one JSON object per line (services, containers); pretty: for people at a terminal. */
+  @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty' })
+  LOG_FORMAT: 'json' | 'pretty' = 'json';
 
   /** Human-readable name, as in logs and in "Order Service unavailable". */
   get serviceName(): string {

@@ -10,17 +10,25 @@ export interface ServiceSchema {
   migrations: MixedList<Function>;
 }
 
+/** The driver that puts embedded PostgreSQL (PGlite) behind TypeORM's postgres driver. */
+const EMBEDDED_DRIVER = { Pool: PglitePool };
+
+/** Whether these options open the embedded engine (one process, one connection) rather than a server. */
+export function isEmbedded(options: DataSourceOptions): boolean {
+  return 'driver' in options && options.driver === EMBEDDED_DRIVER;
+}
+
 /**
  * One set of entities and migrations for both engines: the real PostgreSQL when DATABASE_URL is
  * set, else embedded PostgreSQL (PGlite) on disk under ./data/<service>/. The schema is only
- * ever changed by migrations, run at start-up.
+ * ever changed by migrations, run at start-up by openMigratedDataSource (under a lock).
  */
 export function dataSourceOptions(config: BaseServiceConfig, schema: ServiceSchema): DataSourceOptions {
   const common = {
     type: 'postgres' as const,
     entities: schema.entities,
     migrations: schema.migrations,
-    migrationsRun: true,
+    migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     logging: ['migration' as const],
@@ -31,7 +39,7 @@ export function dataSourceOptions(config: BaseServiceConfig, schema: ServiceSche
   mkdirSync(config.embeddedDataDir, { recursive: true });
   return {
     ...common,
-    driver: { Pool: PglitePool },
+    driver: EMBEDDED_DRIVER,
     extra: { dataDir: config.embeddedDataDir },
   };
 }

@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSourceOptions } from 'typeorm';
 import { BaseServiceConfig } from '@app/config';
 import { dataSourceOptions, ServiceSchema } from './data-source-options';
+import { openMigratedDataSource } from './migrate';
 
 @Module({})
 export class DatabaseModule {
@@ -16,6 +18,8 @@ export class DatabaseModule {
             retryAttempts: 5,
             retryDelay: 2000,
           }),
+          // Migrations (schema and seeds) run once across instances starting together.
+          dataSourceFactory: (options) => openMigratedDataSource(options as DataSourceOptions),
         }),
       ],
     };

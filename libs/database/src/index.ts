@@ -3,3 +3,4 @@ export * from './database.module';
 export * from './pglite-pool';
 export * from './database-errors';
 export * from './query-rows';
+export * from './migrate';

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { context as otelContext, propagation, trace } from '@opentelemetry/api';
 
 /** What travels with a request from service to service, and into queued work. */
 export interface RequestContext {
@@ -32,15 +33,25 @@ export function currentContext(): RequestContext | undefined {
   return storage.getStore();
 }
 
-/** Runs `work` (and everything it starts) inside the context. */
+/**
+ * Runs `work` (and everything it starts) inside the context. With tracing on and no span active
+ * (queued work, a worker), the context's trace becomes the parent of the spans `work` makes, so
+ * that a claim processed an hour later joins the trace of the request that made it.
+ */
 export function runInContext<T>(context: RequestContext, work: () => T): T {
-  return storage.run(context, work);
+  if (!context.traceparent || trace.getActiveSpan()) return storage.run(context, work);
+  const carrier = { [TRACEPARENT_HEADER]: context.traceparent, [TRACESTATE_HEADER]: context.tracestate };
+  const traced = propagation.extract(otelContext.active(), carrier);
+  return storage.run(context, () => otelContext.with(traced, work));
 }
 
 type Headers = Record<string, string | string[] | number | undefined>;
 
+/** A header by name in any case: HTTP headers come in lower case, AMQP headers as they were written. */
 function header(headers: Headers, name: string): string | undefined {
-  const value = headers[name.toLowerCase()];
+  const wanted = name.toLowerCase();
+  const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === wanted);
+  const value = key === undefined ? undefined : headers[key];
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -54,10 +65,14 @@ function hopMargin(budgetMs: number): number {
   return Math.min(250, Math.round(budgetMs / 10));
 }
 
-/** The context of an incoming request (HTTP headers) or of a queued message (its headers). */
-export function contextFrom(headers: Headers, receivedAt = Date.now()): RequestContext {
+/**
+ * The context of an incoming request (HTTP headers) or of a queued message (its headers). A
+ * caller's budget is taken only when `trustBudget`: a public gateway ignores its clients' (a
+ * client must not make the gateway's calls time out, and so open its breakers for everyone).
+ */
+export function contextFrom(headers: Headers, receivedAt = Date.now(), trustBudget = true): RequestContext {
   const traceparent = header(headers, TRACEPARENT_HEADER);
-  const budget = Number(header(headers, BUDGET_HEADER));
+  const budget = trustBudget ? Number(header(headers, BUDGET_HEADER)) : Number.NaN;
   const valid = TRACEPARENT.test(traceparent ?? '');
   return {
     requestId: requestIdFrom(header(headers, REQUEST_ID_HEADER)),
@@ -72,12 +87,17 @@ export function timeLeftMs(context = currentContext()): number | undefined {
   return context?.deadline === undefined ? undefined : context.deadline - Date.now();
 }
 
-/** The headers that carry the context on (request id, trace context), for HTTP and AMQP alike. */
+/**
+ * The headers that carry the context on (request id, trace context), for HTTP and AMQP alike.
+ * With tracing on, the instrumentations write the trace context of their own client spans: the
+ * caller's is passed on as it came only when no span is active.
+ */
 export function propagationHeaders(context = currentContext()): Record<string, string> {
   if (!context) return {};
+  const passTrace = !trace.getActiveSpan();
   return {
     [REQUEST_ID_HEADER]: context.requestId,
-    ...(context.traceparent ? { [TRACEPARENT_HEADER]: context.traceparent } : {}),
-    ...(context.tracestate ? { [TRACESTATE_HEADER]: context.tracestate } : {}),
+    ...(passTrace && context.traceparent ? { [TRACEPARENT_HEADER]: context.traceparent } : {}),
+    ...(passTrace && context.tracestate ? { [TRACESTATE_HEADER]: context.tracestate } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { TimerLoop, TimerLoopOptions } from './timer-loop';
 
 const IDLE_MS = 30_000;
@@ -115,6 +116,26 @@ describe(TimerLoop.name, () => {
     sut.wake();
     await jest.advanceTimersByTimeAsync(IDLE_MS * 2);
     expect(rounds).toEqual([IDLE_MS]);
+  });
+
+  it("runs its rounds outside the async context of whoever woke it (a request's id must not leak)", async () => {
+    const storage = new AsyncLocalStorage<string>();
+    const seen: (string | undefined)[] = [];
+    const sut = new TimerLoop({
+      name: 'TestLoop',
+      idleMs: IDLE_MS,
+      errorPauseMs: ERROR_PAUSE_MS,
+      round: () => {
+        seen.push(storage.getStore());
+        return Promise.resolve(undefined);
+      },
+    });
+    sut.start();
+    await jest.advanceTimersByTimeAsync(0);
+    storage.run('request-1', () => sut.wake(100));
+    await jest.advanceTimersByTimeAsync(100);
+    expect(seen).toEqual([undefined, undefined]);
+    await sut.stop();
   });
 
   it('stop waits for the round under way', async () => {

@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { Logger } from '@nestjs/common';
 import { describeError } from '@app/errors';
 
@@ -33,6 +34,12 @@ export class TimerLoop {
   private started = false;
   private readonly stopping = new AbortController();
 
+  /**
+   * Timers and rounds run in the async context the loop was made in (start-up), never in that of
+   * a request that woke it: a request's id, deadline and trace must not leak into background work.
+   */
+  private readonly startRoundOutsideRequests = AsyncResource.bind(() => this.startRound());
+
   constructor(private readonly options: TimerLoopOptions) {
     this.logger = new Logger(options.name);
   }
@@ -57,7 +64,7 @@ export class TimerLoop {
     if (this.timer !== undefined && this.timerDueAt <= dueAt) return;
     clearTimeout(this.timer);
     this.timerDueAt = dueAt;
-    this.timer = setTimeout(() => this.startRound(), Math.max(0, delayMs));
+    this.timer = setTimeout(this.startRoundOutsideRequests, Math.max(0, delayMs));
     this.timer.unref();
   }
 

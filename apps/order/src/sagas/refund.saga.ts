@@ -87,7 +87,12 @@ export class RefundSaga implements SagaSteps {
       });
     const left = timeLeftMs();
     if (left === undefined) return finishing;
-    await Promise.race([finishing, delay(Math.max(0, left))]);
+    const deadline = new AbortController();
+    const deadlinePassed = delay(Math.max(0, left), undefined, { signal: deadline.signal }).catch(
+      () => undefined,
+    );
+    await Promise.race([finishing, deadlinePassed]);
+    deadline.abort(); // no timer left behind once the steps are done
   }
 
   private async committedAnyway(order: Order): Promise<OrderSaga | undefined> {

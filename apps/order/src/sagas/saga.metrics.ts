@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Counter, Gauge } from 'prom-client';
 import { In, Repository } from 'typeorm';
+import { queryRows } from '@app/database';
 import { MetricsRegistry } from '@app/metrics';
 import { OrderSaga, SagaKind, SagaState } from './order-saga.entity';
 
@@ -11,8 +12,9 @@ const UNFINISHED = [SagaState.STARTED, SagaState.COMPENSATING, SagaState.COMMITT
 
 /**
  * `saga_total{kind, outcome}`: sagas that completed, were rolled back, or passed their pivot;
- * `sagas_unfinished`: sagas not finished yet (running, compensating, or retried forward), counted
- * in the journal at each scrape, so that every instance reports the same number.
+ * `sagas_unfinished`: sagas not finished yet (running, compensating, or retried forward), and
+ * `saga_oldest_unfinished_seconds`, counted in the journal at each scrape, so that every
+ * instance reports the same numbers.
  */
 @Injectable()
 export class SagaMetrics {
@@ -33,6 +35,19 @@ export class SagaMetrics {
         // A scrape while the database is down keeps the last value rather than failing.
         const count = await sagas.countBy({ state: In(UNFINISHED) }).catch(() => undefined);
         if (count !== undefined) this.set(count);
+      },
+    });
+    new Gauge({
+      name: 'saga_oldest_unfinished_seconds',
+      help: 'Age of the oldest unfinished saga (0 when none): one that stays unfinished for minutes is stuck',
+      registers: [registry],
+      async collect() {
+        const [row] = await queryRows<{ age: number | null }>(
+          sagas.manager,
+          `SELECT EXTRACT(EPOCH FROM now() - MIN(created_at))::float AS age FROM order_saga
+           WHERE state IN ('STARTED', 'COMPENSATING', 'COMMITTED')`,
+        ).catch(() => [undefined]);
+        if (row) this.set(row.age ?? 0);
       },
     });
   }

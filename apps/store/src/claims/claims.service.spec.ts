@@ -1,5 +1,5 @@
 import { WarrantyDecision } from '@app/contracts';
-import { ServiceUnavailableError, UnprocessableError } from '@app/errors';
+import { ServiceUnavailableError } from '@app/errors';
 import { RetrySchedule } from '@app/scheduling';
 import { OrderClient } from '@app/service-client';
 import { CLAIM_UID, makeClaim, ORDER_UID, USER_UID } from '@test/doubles/factories';
@@ -63,7 +63,7 @@ describe(ClaimsService.name, () => {
     expect(records.insertPending).not.toHaveBeenCalled();
   });
 
-  describe('a repeat whose first attempt stored the claim (the key was forgotten by the store)', () => {
+  describe('a repeat whose first attempt stored the claim (its answer was lost)', () => {
     it('answers a decided claim with its decision, deciding nothing again', async () => {
       const { sut, orders, records } = setup();
       records.find.mockResolvedValue(
@@ -91,15 +91,6 @@ describe(ClaimsService.name, () => {
       expect(answer.body).toMatchObject({
         message: expect.stringMatching(/^Warranty not found: .*operator/),
       });
-    });
-
-    it('is a 422 when the key was used for a claim of another order', async () => {
-      const { sut, records } = setup();
-      records.find.mockResolvedValue(makeClaim({ orderUid: '11111111-2222-4333-8444-555555555555' }));
-
-      await expect(sut.claim(USER_UID, ORDER_UID, { reason: 'Broken' }, CLAIM_UID)).rejects.toBeInstanceOf(
-        UnprocessableError,
-      );
     });
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ClaimRequest, WarrantyDecision, WarrantyDecisionResponse } from '@app/contracts';
-import { ConflictError, describeError, ServiceUnavailableError, UnprocessableError } from '@app/errors';
+import { ConflictError, describeError, ServiceUnavailableError } from '@app/errors';
 import { RetrySchedule } from '@app/scheduling';
 import { OrderClient, WarehouseClient, WarrantyClient } from '@app/service-client';
 import { StoreClaimResponse } from '../orders/dto/order-view.dto';
@@ -53,13 +53,9 @@ export class ClaimsService {
     await this.orders.find(userUid, orderUid);
     const claimUid = requestKey ?? randomUUID();
     const earlier = requestKey === undefined ? null : await this.records.find(claimUid);
-    if (earlier) return this.answerOf(earlier, orderUid);
+    if (earlier) return this.answerOf(earlier);
     // One waiting claim per order: another one would overtake it, or be decided on stale stock.
-    if (await this.records.findPendingOf(orderUid)) {
-      throw new ConflictError(
-        `A warranty claim of order '${orderUid}' is waiting to be decided; see the order`,
-      );
-    }
+    if (await this.records.findPendingOf(orderUid)) throw waitingClaim(orderUid);
 
     const identity = { claimUid, orderUid, userUid, reason: claim.reason };
     let result: WarrantyDecisionResponse;
@@ -94,12 +90,10 @@ export class ClaimsService {
   }
 
   /**
-   * A claim of this request that an earlier attempt stored (its answer was lost, and the store
-   * forgot the key: crashed, or the key expired). The same key for another order is a 422.
+   * The claim an earlier attempt of this request stored (its answer was lost: a 503, a crash).
+   * The request key is the claim's id, and the store gives a key to one request only.
    */
-  private answerOf(claim: WarrantyClaim, orderUid: string): ClaimAnswer {
-    if (claim.orderUid !== orderUid)
-      throw new UnprocessableError('This Idempotency-Key was used for another request');
+  private answerOf(claim: WarrantyClaim): ClaimAnswer {
     switch (claim.status) {
       case ClaimStatus.DONE:
         return {

@@ -30,8 +30,8 @@ export class StockController {
   @ApiOperation({
     summary: 'Take one unit of an item for an order',
     description:
-      'Idempotent per order: taking again for the same order answers the unit it holds. A unit that was ' +
-      'returned is never taken again (409).',
+      'Idempotent per order: taking again for the same order answers the unit it holds. An order whose unit ' +
+      'was returned, or which was voided (its purchase rolled back), never takes a unit again (409).',
   })
   @ApiOkResponse({ type: OrderItemResponse })
   @ApiErrors(400, 404, 409)

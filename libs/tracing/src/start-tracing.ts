@@ -1,0 +1,49 @@
+import { basename, dirname } from 'node:path';
+
+/**
+ * OpenTelemetry for one service, started before anything else of it is loaded (the
+ * instrumentations patch http, undici, pg, amqplib and express as they are required) — and only
+ * when OTEL_EXPORTER_OTLP_ENDPOINT is set: otherwise nothing of the SDK is even loaded. Spans go
+ * over OTLP/HTTP to that endpoint; the SDK reads the other OTEL_* variables itself. The service
+ * is named by OTEL_SERVICE_NAME, else by its bundle's folder (dist/apps/<service>/main.js).
+ */
+export function startTracing(env: NodeJS.ProcessEnv = process.env): void {
+  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return;
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
+  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { OTLPTraceExporter } =
+    require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  const { resourceFromAttributes } =
+    require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  const { HttpInstrumentation } =
+    require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const { UndiciInstrumentation } =
+    require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
+  const { PgInstrumentation } =
+    require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
+  const { AmqplibInstrumentation } =
+    require('@opentelemetry/instrumentation-amqplib') as typeof import('@opentelemetry/instrumentation-amqplib');
+  const { ExpressInstrumentation } =
+    require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+
+  const service = env.OTEL_SERVICE_NAME ?? basename(dirname(process.argv[1] ?? 'service'));
+  const sdk = new NodeSDK({
+    resource: resourceFromAttributes({ 'service.name': service }),
+    traceExporter: new OTLPTraceExporter(),
+    instrumentations: [
+      new HttpInstrumentation({
+        // Probes and scrapes every few seconds are not what anyone traces.
+        ignoreIncomingRequestHook: (request) => /^\/manage\//.test(request.url ?? ''),
+      }),
+      new UndiciInstrumentation(),
+      new PgInstrumentation(),
+      new AmqplibInstrumentation(),
+      new ExpressInstrumentation(),
+    ],
+  });
+  sdk.start();
+  // Spans still buffered are sent before the process ends (SIGTERM's graceful shutdown exits).
+  process.once('beforeExit', () => void sdk.shutdown());
+  process.once('exit', () => void sdk.shutdown());
+}
