@@ -88,6 +88,27 @@ describe('fault tolerance: purchase interleavings', () => {
     expect(await probe.warranty(await itemOfSaga(user))).toBeUndefined();
   });
 
+  it("warranty killed under the caller's deadline: the rollback still completes once the deadline has passed", async () => {
+    // The worker retries the compensation long after the request that failed has been answered:
+    // none of that request's context (its deadline above all) may follow the retries.
+    const user = randomUUID();
+    const before = await probe.stock(MODEL, SIZE);
+    await system.services.warranty.kill();
+    try {
+      const answer = await order.post(
+        paths.userOrders(user),
+        { model: MODEL, size: SIZE },
+        { timeoutMs: 4 * TIMEOUT_MS, headers: { 'X-Request-Budget-Ms': String(2 * TIMEOUT_MS) } },
+      );
+      expectError(answer, 503, 'Warranty Service unavailable');
+    } finally {
+      await system.services.warranty.start();
+    }
+    await probe.untilSaga('PURCHASE', user, 'rolled back', ROLLED_BACK_WITHIN_MS);
+    await expectNothingLeft(user, before);
+    expect(await probe.warranty(await itemOfSaga(user))).toBeUndefined();
+  });
+
   it('warehouse frozen: 503 after the time-out; the rollback waits for it and then completes', async () => {
     const user = randomUUID();
     const before = await probe.stock(MODEL, SIZE);

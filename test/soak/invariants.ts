@@ -7,7 +7,15 @@ export interface Snapshot {
   items: { id: number; model: string; size: string; available_count: number }[];
   orderItems: { order_item_uid: string; order_uid: string; item_id: number; canceled: boolean }[];
   orders: { order_uid: string; user_uid: string; item_uid: string; status: string }[];
-  sagas: { id: number; kind: string; state: string; order_uid: string; request_key: string | null }[];
+  sagas: {
+    id: number;
+    kind: string;
+    state: string;
+    order_uid: string;
+    request_key: string | null;
+    attempts: number;
+    last_error: string | null;
+  }[];
   warranties: { item_uid: string; status: string; voided: boolean }[];
   decisions: { claim_key: string; item_uid: string; decision: string }[];
   claims: { claim_uid: string; order_uid: string; status: string; decision: string | null }[];
@@ -22,7 +30,7 @@ export const SNAPSHOT_QUERIES = {
   ],
   order: [
     'SELECT order_uid::text, user_uid::text, item_uid::text, status FROM orders',
-    'SELECT id, kind, state, order_uid::text, request_key::text FROM order_saga',
+    'SELECT id, kind, state, order_uid::text, request_key::text, attempts, last_error FROM order_saga',
   ],
   warranty: [
     'SELECT item_uid::text, status, voided_at IS NOT NULL AS voided FROM warranty',
@@ -166,7 +174,9 @@ export function checkInvariants(
   for (const saga of snapshot.sagas.filter((candidate) =>
     ['STARTED', 'COMPENSATING', 'COMMITTED'].includes(candidate.state),
   )) {
-    fail(`${saga.kind} saga ${saga.id} (order ${saga.order_uid}) left ${saga.state}`);
+    fail(
+      `${saga.kind} saga ${saga.id} (order ${saga.order_uid}) left ${saga.state} after ${saga.attempts} attempts: ${saga.last_error ?? ''}`,
+    );
   }
   for (const claim of snapshot.claims) {
     if (claim.status === 'PENDING') fail(`claim ${claim.claim_uid} (order ${claim.order_uid}) left PENDING`);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CatalogueItem, HttpClient, paths, SERVICE_NAMES, TestQueues, TestSystem } from '../support';
 import { Chaos } from './chaos';
@@ -105,7 +106,15 @@ describe('soak', () => {
         Date.now() - started,
       );
       process.stdout.write(`\n${report}\n`);
-      if (process.env.SOAK_REPORT) writeFileSync(process.env.SOAK_REPORT, report);
+      if (process.env.SOAK_REPORT) {
+        writeFileSync(process.env.SOAK_REPORT, report);
+        // A broken promise is explained by the services' logs: kept beside the report (CI artifact).
+        if (violations.length > 0) {
+          cpSync(join(system.workDir, 'logs'), process.env.SOAK_REPORT.replace(/\.md$/, '') + '-logs', {
+            recursive: true,
+          });
+        }
+      }
       expect(violations).toEqual([]);
     } finally {
       await system.stop();
