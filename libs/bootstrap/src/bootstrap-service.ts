@@ -8,6 +8,7 @@ import { AllExceptionsFilter, DatabaseUnavailableError, describeError, stackOf }
 import { accessLog, createServiceLogger, PinoNestLogger } from '@app/logging';
 import { HttpServerMetrics } from '@app/metrics';
 import { requestContext } from '@app/request-context';
+import { flushTracing } from '@app/tracing';
 import { answerClientErrorsWithJson } from './client-error';
 import { jsonBody } from './json-body.middleware';
 import { exactJsonContentType } from './json-content-type.middleware';
@@ -29,6 +30,8 @@ export interface ServiceDescription {
 
 /** How long a stopping service may take to finish its requests and close its connections. */
 export const SHUTDOWN_GRACE_MS = 15_000;
+/** Of which the last spans' export may take at most this long (tracing on only). */
+const TRACE_FLUSH_MS = 2_000;
 
 /**
  * Builds, configures and starts one service: the same HTTP conventions (1 MiB JSON bodies,
@@ -94,13 +97,16 @@ function installGracefulShutdown(app: INestApplication, logger: Logger): void {
       logger.error(`Shutdown took longer than ${SHUTDOWN_GRACE_MS} ms, exiting`);
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error('Shutdown failed', stackOf(error));
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      .then(() => flushTracing(TRACE_FLUSH_MS))
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error('Shutdown failed', stackOf(error));
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

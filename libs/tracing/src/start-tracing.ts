@@ -43,7 +43,21 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): void {
     ],
   });
   sdk.start();
-  // Spans still buffered are sent before the process ends (SIGTERM's graceful shutdown exits).
-  process.once('beforeExit', () => void sdk.shutdown());
-  process.once('exit', () => void sdk.shutdown());
+  flush = () => sdk.shutdown();
+}
+
+/** The spans still buffered are sent, then tracing ends; nothing to do when it is off. */
+let flush: () => Promise<void> = () => Promise.resolve();
+
+/**
+ * Sends the spans still buffered (the graceful shutdown's last step, before it exits), waiting
+ * for the collector at most `withinMs`: a collector that is away does not hold the exit up.
+ */
+export async function flushTracing(withinMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const giveUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, withinMs);
+  });
+  await Promise.race([flush().catch(() => undefined), giveUp]);
+  clearTimeout(timer);
 }
