@@ -198,6 +198,30 @@ function journalSpecs(db: EngineUnderTest): void {
     await sut.scheduleRetry(refund.id, 0, 'Warehouse Service unavailable');
     expect(await sut.claimNext()).toMatchObject({ id: refund.id, state: SagaState.COMMITTED, attempts: 2 });
   });
+
+  if (db.engine === 'postgres') {
+    it('lets the workers of several instances claim at the same moment without taking a saga twice', async () => {
+      const sagas = await Promise.all(Array.from({ length: 12 }, () => sut.startPurchase(newSaga())));
+      for (const saga of sagas) await ageSaga(saga.id); // abandoned: every worker may take them
+      const timing = new SagaTiming({ HTTP_TIMEOUT_MS } as BaseServiceConfig);
+      const instances = await Promise.all([db.openAnother(), db.openAnother(), db.openAnother()]);
+      const journals = instances.map(
+        (instance) => new SagaJournal(instance.getRepository(OrderSaga), timing),
+      );
+
+      // Each worker claims until nothing is left for it, as a round of the SagaWorker does.
+      const claimAll = async (journal: SagaJournal) => {
+        const mine: number[] = [];
+        for (let saga = await journal.claimNext(); saga; saga = await journal.claimNext()) mine.push(saga.id);
+        return mine;
+      };
+      const claimed = (
+        await Promise.all(journals.flatMap((journal) => [claimAll(journal), claimAll(journal)]))
+      ).flat();
+
+      expect(claimed.sort((a, b) => a - b)).toEqual(sagas.map((saga) => saga.id).sort((a, b) => a - b));
+    });
+  }
 }
 
 describeOnEachEngine(SagaJournal.name, OrderConfig, orderSchema, journalSpecs);

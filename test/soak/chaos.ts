@@ -5,22 +5,30 @@ import { SeededRandom } from './random';
 export interface Kill {
   at: string;
   service: string;
+  /** Which instance of the service (the service's name when it has one). */
+  instance: string;
   pid: number | undefined;
   downMs: number;
 }
 
 /**
  * Kills one service process at a time (SIGKILL: no shutdown hooks, in-flight work lost) on a
- * seeded schedule — every 5 to 20 s — and starts it again after a short while, until stopped.
+ * seeded schedule — by default every 5 to 20 s — and starts it again after a short while, until
+ * stopped.
  */
 export class Chaos {
   readonly kills: Kill[] = [];
   private running = true;
   private done?: Promise<void>;
 
+  /**
+   * `inTurn`: the victims are taken one after the other (each killed once before any twice)
+   * instead of at random; `everyMs`: the range of the pause before each kill.
+   */
   constructor(
     private readonly processes: ServiceProcess[],
     private readonly random: SeededRandom,
+    private readonly options: { inTurn?: boolean; everyMs?: [number, number] } = {},
   ) {}
 
   start(): void {
@@ -36,11 +44,14 @@ export class Chaos {
 
   private async loop(): Promise<void> {
     while (this.running) {
-      await this.sleep(this.random.between(5000, 20_000));
+      const [shortest, longest] = this.options.everyMs ?? [5000, 20_000];
+      await this.sleep(this.random.between(shortest, longest));
       if (!this.running) return;
-      const victim = this.random.pick(this.processes);
+      const victim = this.options.inTurn
+        ? this.processes[this.kills.length % this.processes.length]
+        : this.random.pick(this.processes);
       const downMs = Math.round(this.random.between(500, 3000));
-      this.kills.push({ at: new Date().toISOString(), service: victim.service, pid: victim.pid, downMs });
+      this.kills.push({ at: new Date().toISOString(), service: victim.service, instance: victim.name, pid: victim.pid, downMs });
       await victim.kill();
       await delay(downMs);
       await victim.start();

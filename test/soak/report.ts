@@ -28,7 +28,7 @@ export function soakReport(
     finals.set(key, (finals.get(key) ?? 0) + 1);
   }
   const killedBy = new Map<string, number>();
-  for (const kill of kills) killedBy.set(kill.service, (killedBy.get(kill.service) ?? 0) + 1);
+  for (const kill of kills) killedBy.set(kill.instance, (killedBy.get(kill.instance) ?? 0) + 1);
   const lines = [
     `# Soak report`,
     '',
@@ -52,7 +52,7 @@ export function soakReport(
     '',
     '## Kills',
     '',
-    ...kills.map((kill) => `- ${kill.at} ${kill.service} (pid ${kill.pid}), down ${kill.downMs} ms`),
+    ...kills.map((kill) => `- ${kill.at} ${kill.instance} (pid ${kill.pid}), down ${kill.downMs} ms`),
     '',
     '## Violations',
     '',

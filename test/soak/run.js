@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * npm run soak -- --minutes N [--seed S] [--clients C] [--report FILE]
+ * npm run soak -- --minutes N [--seed S] [--clients C] [--replicas R] [--report FILE]
  * Real PostgreSQL and RabbitMQ when TEST_DATABASE_URL / TEST_AMQP_URL (or --postgres / --rabbitmq)
- * are given, the embedded engines otherwise. Builds first (npm script), then runs the soak spec.
+ * are given, the embedded engines otherwise. --replicas R runs R instances of each service behind
+ * round-robin proxies, which needs real PostgreSQL. Builds first (npm script), then runs the spec.
  */
 const { spawnSync } = require('node:child_process');
 const { resolve } = require('node:path');
@@ -11,6 +12,7 @@ const flags = {
   minutes: 'SOAK_MINUTES',
   seed: 'SOAK_SEED',
   clients: 'SOAK_CLIENTS',
+  replicas: 'SOAK_REPLICAS',
   report: 'SOAK_REPORT',
   postgres: 'TEST_DATABASE_URL',
   rabbitmq: 'TEST_AMQP_URL',
@@ -30,6 +32,10 @@ for (let i = 0; i < args.length; i += 2) {
   env[flags[name]] = name === 'report' ? resolve(args[i + 1]) : args[i + 1];
 }
 const minutes = Number(env.SOAK_MINUTES ?? '1');
+if (Number(env.SOAK_REPLICAS ?? '1') > 1 && !env.TEST_DATABASE_URL) {
+  console.error('--replicas needs real PostgreSQL: set TEST_DATABASE_URL or --postgres');
+  process.exit(2);
+}
 const root = resolve(__dirname, '..', '..');
 const result = spawnSync(
   process.execPath,

@@ -43,7 +43,7 @@ export class ClaimsFixture {
       let storeAmqpUrl: string | undefined;
       if (this.amqpUrl) {
         const broker = new URL(this.amqpUrl);
-        this.brokerProxy = new TcpProxy(broker.hostname, Number(broker.port || 5672));
+        this.brokerProxy = new TcpProxy([{ host: broker.hostname, port: Number(broker.port || 5672) }]);
         await this.brokerProxy.open();
         broker.hostname = '127.0.0.1';
         broker.port = String(this.brokerProxy.port);

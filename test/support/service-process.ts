@@ -37,6 +37,8 @@ const STOP_TIMEOUT_MS = 20_000;
 
 export interface ServiceProcessOptions {
   service: ServiceName;
+  /** Names one of several instances of the service (its log file, messages); default the service. */
+  name?: string;
   port: number;
   /** The process's cwd: the embedded database lands in `<workDir>/data/<service>/`. */
   workDir: string;
@@ -115,6 +117,8 @@ function describeExit({ code, signal }: ExitStatus): string {
  */
 export class ServiceProcess {
   readonly service: ServiceName;
+  /** The service, or which instance of it (`order-2`) when it has replicas. */
+  readonly name: string;
   readonly port: number;
   readonly url: string;
   readonly workDir: string;
@@ -127,10 +131,11 @@ export class ServiceProcess {
 
   constructor(options: ServiceProcessOptions) {
     this.service = options.service;
+    this.name = options.name ?? options.service;
     this.port = options.port;
     this.url = `http://127.0.0.1:${options.port}`;
     this.workDir = options.workDir;
-    this.logFile = join(options.workDir, 'logs', `${options.service}.log`);
+    this.logFile = join(options.workDir, 'logs', `${this.name}.log`);
     this.startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const name of CONTRACT_VARIABLES) delete env[name];
@@ -156,14 +161,14 @@ export class ServiceProcess {
 
   /** Spawns the process and resolves once `GET /manage/health/liveness` answers 200. */
   async start(): Promise<void> {
-    if (this.child) throw new Error(`${this.service} is already running (pid ${this.child.pid})`);
+    if (this.child) throw new Error(`${this.name} is already running (pid ${this.child.pid})`);
     const main = join(REPO_ROOT, 'dist', 'apps', this.service, 'main.js');
     if (!existsSync(main)) throw new Error(`${main} does not exist: run \`npm run build\` first`);
     mkdirSync(dirname(this.logFile), { recursive: true });
     const log = openSync(this.logFile, 'a');
     let child: ChildProcess;
     try {
-      writeSync(log, `\n----- ${new Date().toISOString()} starting ${this.service} on port ${this.port}\n`);
+      writeSync(log, `\n----- ${new Date().toISOString()} starting ${this.name} on port ${this.port}\n`);
       child = spawn(process.execPath, [main], {
         cwd: this.workDir,
         env: this.env,
@@ -224,7 +229,7 @@ export class ServiceProcess {
 
   failure(message: string): Error {
     return new Error(
-      `${this.service} (port ${this.port}) ${message}\n----- last lines of ${this.logFile}:\n${this.logTail()}`,
+      `${this.name} (port ${this.port}) ${message}\n----- last lines of ${this.logFile}:\n${this.logTail()}`,
     );
   }
 

@@ -6,6 +6,7 @@ import { FaultProxy } from './fault-proxy';
 import { HttpClient } from './http';
 import { freePorts } from './ports';
 import { SERVICE_NAMES, ServiceName, ServiceProcess } from './service-process';
+import { TcpProxy } from './tcp-proxy';
 
 /**
  * Jest timeout for a hook or test that starts a system or restarts services: four Node processes
@@ -28,6 +29,13 @@ export interface TestSystemOptions {
    * service gets a fresh database of its own there; otherwise the embedded default.
    */
   adminDatabaseUrl?: string;
+  /**
+   * Instances of each service (default 1). With more, they share the service's database (real
+   * PostgreSQL only: an embedded database belongs to one process) and a round-robin TCP proxy
+   * in front of them is the service's address, as a Kubernetes Service would be: callers and
+   * `http(service)` go through it; `instances[service]` are the processes.
+   */
+  replicas?: number;
 }
 
 /**
@@ -36,47 +44,91 @@ export interface TestSystemOptions {
  * `<workDir>/data/`). Set E2E_KEEP_TMP=1 to keep that directory after the run.
  */
 export class TestSystem {
+  /** Each service's first (or only) instance. */
+  readonly services: Record<ServiceName, ServiceProcess>;
+
   private constructor(
     readonly workDir: string,
-    readonly services: Record<ServiceName, ServiceProcess>,
+    /** Each service's instances (one unless `replicas` was given). */
+    readonly instances: Record<ServiceName, ServiceProcess[]>,
+    /** Where each service is reached: its only instance, or the balancer in front of them. */
+    private readonly addresses: Record<ServiceName, string>,
     readonly databases: ServiceDatabases,
     private readonly proxies: Partial<Record<ServiceName, FaultProxy>>,
-  ) {}
+    private readonly balancers: TcpProxy[],
+  ) {
+    this.services = Object.fromEntries(
+      SERVICE_NAMES.map((service) => [service, instances[service][0]]),
+    ) as Record<ServiceName, ServiceProcess>;
+  }
 
   static async start(options: TestSystemOptions = {}): Promise<TestSystem> {
+    const replicas = options.replicas ?? 1;
     const adminUrl = options.adminDatabaseUrl ?? process.env.TEST_DATABASE_URL;
+    if (replicas > 1 && !adminUrl)
+      throw new Error('Replicas need a real PostgreSQL server (TEST_DATABASE_URL)');
+    if (replicas > 1 && options.faultProxies?.length)
+      throw new Error('Replicas and fault proxies do not mix');
     const workDir = await mkdtemp(join(tmpdir(), 'store-e2e-'));
     const databases = adminUrl
       ? await PostgresDatabases.create(adminUrl)
       : await EmbeddedDatabases.create(workDir);
-    const [warranty, warehouse, order, store] = await freePorts(4);
-    const ports: Record<ServiceName, number> = { warranty, warehouse, order, store };
+    // Per service: its address, then its instances' own ports when it has several.
+    const perService = replicas > 1 ? 1 + replicas : 1;
+    const allPorts = await freePorts(SERVICE_NAMES.length * perService);
+    const portsOf = (service: ServiceName) => {
+      const first = SERVICE_NAMES.indexOf(service) * perService;
+      return allPorts.slice(first, first + perService);
+    };
     const proxies: Partial<Record<ServiceName, FaultProxy>> = {};
     for (const service of options.faultProxies ?? [])
-      proxies[service] = await FaultProxy.start(ports[service]);
-    // What a service's callers are given: its proxy, if it has one.
-    const url = (service: ServiceName) => proxies[service]?.url ?? `http://127.0.0.1:${ports[service]}`;
-    const services = Object.fromEntries(
-      SERVICE_NAMES.map((service) => [
-        service,
-        new ServiceProcess({
+      proxies[service] = await FaultProxy.start(portsOf(service)[0]);
+    const balancers: TcpProxy[] = [];
+    if (replicas > 1) {
+      for (const service of SERVICE_NAMES) {
+        const [address, ...instancePorts] = portsOf(service);
+        const balancer = new TcpProxy(
+          instancePorts.map((port) => ({ host: '127.0.0.1', port })),
+          address,
+        );
+        await balancer.open();
+        balancers.push(balancer);
+      }
+    }
+    // What a service's callers are given: its proxy, if it has one, or its balancer's address.
+    const url = (service: ServiceName) => proxies[service]?.url ?? `http://127.0.0.1:${portsOf(service)[0]}`;
+    const instances = Object.fromEntries(
+      SERVICE_NAMES.map((service) => {
+        const ports = replicas > 1 ? portsOf(service).slice(1) : portsOf(service);
+        return [
           service,
-          port: ports[service],
-          workDir,
-          env: {
-            ORDER_SERVICE_URL: url('order'),
-            WAREHOUSE_SERVICE_URL: url('warehouse'),
-            WARRANTY_SERVICE_URL: url('warranty'),
-            ...databases.env(service),
-            ...options.env,
-            ...options.serviceEnv?.[service],
-          },
-        }),
-      ]),
-    ) as Record<ServiceName, ServiceProcess>;
-    const system = new TestSystem(workDir, services, databases, proxies);
+          ports.map(
+            (port, index) =>
+              new ServiceProcess({
+                service,
+                name: replicas > 1 ? `${service}-${index + 1}` : service,
+                port,
+                workDir,
+                env: {
+                  ORDER_SERVICE_URL: url('order'),
+                  WAREHOUSE_SERVICE_URL: url('warehouse'),
+                  WARRANTY_SERVICE_URL: url('warranty'),
+                  ...databases.env(service),
+                  ...options.env,
+                  ...options.serviceEnv?.[service],
+                },
+              }),
+          ),
+        ];
+      }),
+    ) as Record<ServiceName, ServiceProcess[]>;
+    const addresses = Object.fromEntries(
+      SERVICE_NAMES.map((service) => [service, `http://127.0.0.1:${portsOf(service)[0]}`]),
+    ) as Record<ServiceName, string>;
+    const system = new TestSystem(workDir, instances, addresses, databases, proxies, balancers);
     try {
-      await Promise.all(SERVICE_NAMES.map((service) => services[service].start()));
+      // Every instance at the same moment, as a deployment's pods start: migrations race.
+      await Promise.all(system.allProcesses.map((process) => process.start()));
     } catch (error) {
       await system.stop();
       throw error;
@@ -84,12 +136,17 @@ export class TestSystem {
     return system;
   }
 
+  /** Every process of the system: each instance of each service. */
+  get allProcesses(): ServiceProcess[] {
+    return SERVICE_NAMES.flatMap((service) => this.instances[service]);
+  }
+
   get usesPostgres(): boolean {
     return this.databases.mode === 'postgres';
   }
 
   url(service: ServiceName): string {
-    return this.services[service].url;
+    return this.addresses[service];
   }
 
   /** The FaultProxy in front of a service (see `faultProxies`). */
@@ -146,12 +203,9 @@ export class TestSystem {
 
   /** Stops every service (SIGTERM, SIGKILL if stuck), drops the databases, removes the work dir. */
   async stop(): Promise<void> {
-    await Promise.all(
-      SERVICE_NAMES.map((service) =>
-        this.services[service].stop().catch(() => this.services[service].kill()),
-      ),
-    );
+    await Promise.all(this.allProcesses.map((process) => process.stop().catch(() => process.kill())));
     await Promise.all(Object.values(this.proxies).map((proxy) => proxy.close()));
+    await Promise.all(this.balancers.map((balancer) => balancer.cut()));
     await this.databases.dispose();
     if (!process.env.E2E_KEEP_TMP) await rm(this.workDir, { recursive: true, force: true });
   }
