@@ -51,7 +51,13 @@ export class Chaos {
         ? this.processes[this.kills.length % this.processes.length]
         : this.random.pick(this.processes);
       const downMs = Math.round(this.random.between(500, 3000));
-      this.kills.push({ at: new Date().toISOString(), service: victim.service, instance: victim.name, pid: victim.pid, downMs });
+      this.kills.push({
+        at: new Date().toISOString(),
+        service: victim.service,
+        instance: victim.name,
+        pid: victim.pid,
+        downMs,
+      });
       await victim.kill();
       await delay(downMs);
       await victim.start();
