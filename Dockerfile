@@ -6,7 +6,8 @@
 # (docker-compose.yml does this for each service.) Every layer except the last ENV is the
 # same for all four, so the build is cached and shared between them.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node.js 22 LTS (Node 20 left long-term support in April 2026; the code still runs on it).
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 # ---- build: all dependencies, compile every service to dist/apps/<service>/main.js ----
 FROM ${NODE_IMAGE} AS build

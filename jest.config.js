@@ -34,6 +34,16 @@ module.exports = {
       transform,
     },
     {
+      displayName: 'bench',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/bench'],
+      testRegex: '\\.bench-spec\\.ts$',
+      moduleFileExtensions: ['ts', 'js', 'json'],
+      moduleNameMapper,
+      transform,
+    },
+    {
       displayName: 'e2e',
       rootDir: __dirname,
       testEnvironment: 'node',

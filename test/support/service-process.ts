@@ -44,6 +44,8 @@ export interface ServiceProcessOptions {
   workDir: string;
   /** Set on top of the inherited environment; `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
+  /** The build to run (default this checkout's `dist/`): a benchmark compares another revision's. */
+  distDir?: string;
   startTimeoutMs?: number;
 }
 
@@ -125,6 +127,7 @@ export class ServiceProcess {
   readonly logFile: string;
   private readonly env: NodeJS.ProcessEnv;
   private readonly startTimeoutMs: number;
+  private readonly distDir: string;
   private child?: ChildProcess;
   private exited?: Promise<ExitStatus>;
   private lastExit?: ExitStatus;
@@ -137,6 +140,7 @@ export class ServiceProcess {
     this.workDir = options.workDir;
     this.logFile = join(options.workDir, 'logs', `${this.name}.log`);
     this.startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    this.distDir = options.distDir ?? join(REPO_ROOT, 'dist');
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const name of CONTRACT_VARIABLES) delete env[name];
     for (const [name, value] of Object.entries({ ...options.env, PORT: String(options.port) })) {
@@ -162,7 +166,7 @@ export class ServiceProcess {
   /** Spawns the process and resolves once `GET /manage/health/liveness` answers 200. */
   async start(): Promise<void> {
     if (this.child) throw new Error(`${this.name} is already running (pid ${this.child.pid})`);
-    const main = join(REPO_ROOT, 'dist', 'apps', this.service, 'main.js');
+    const main = join(this.distDir, 'apps', this.service, 'main.js');
     if (!existsSync(main)) throw new Error(`${main} does not exist: run \`npm run build\` first`);
     mkdirSync(dirname(this.logFile), { recursive: true });
     const log = openSync(this.logFile, 'a');

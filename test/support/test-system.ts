@@ -36,6 +36,8 @@ export interface TestSystemOptions {
    * `http(service)` go through it; `instances[service]` are the processes.
    */
   replicas?: number;
+  /** The build the services run from (default this checkout's `dist/`). */
+  distDir?: string;
 }
 
 /**
@@ -109,6 +111,7 @@ export class TestSystem {
                 name: replicas > 1 ? `${service}-${index + 1}` : service,
                 port,
                 workDir,
+                distDir: options.distDir,
                 env: {
                   ORDER_SERVICE_URL: url('order'),
                   WAREHOUSE_SERVICE_URL: url('warehouse'),

@@ -1,0 +1,87 @@
+import { cpus } from 'node:os';
+
+export interface Variant {
+  label: string;
+  /** Another revision's build (`--compare REF`); this checkout's `dist/` when absent. */
+  distDir?: string;
+  /** Spans exported (to a sink in the benchmark's process). */
+  tracing?: boolean;
+}
+
+export interface Measurement {
+  variant: string;
+  round: number;
+  scenario: string;
+  connections: number;
+  requestsPerSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  failed: number;
+  peakRssMiB?: Record<string, number>;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/**
+ * The benchmark's report in Markdown: per scenario and connection level, each variant's median
+ * over the rounds (req/s, p50/p90/p99 in ms, failed answers), and its ratio to the first variant;
+ * then each variant's peak RSS per service.
+ */
+export function benchReport(
+  settings: { seconds: number; rounds: number; engine: string },
+  variants: Variant[],
+  measurements: Measurement[],
+): string {
+  const [baseline] = variants;
+  const keys = [...new Set(measurements.map((m) => `${m.scenario}|${m.connections}`))];
+  const of = (variant: string, key: string) =>
+    measurements.filter((m) => m.variant === variant && `${m.scenario}|${m.connections}` === key);
+  const rows: string[] = [];
+  for (const key of keys) {
+    const [scenario, connections] = key.split('|');
+    const base = median(of(baseline.label, key).map((m) => m.requestsPerSecond));
+    const baseP99 = median(of(baseline.label, key).map((m) => m.p99));
+    for (const variant of variants) {
+      const runs = of(variant.label, key);
+      const rps = median(runs.map((m) => m.requestsPerSecond));
+      const p99 = median(runs.map((m) => m.p99));
+      const ratio = variant === baseline ? '' : `${(rps / base).toFixed(2)} | ${(p99 / baseP99).toFixed(2)}`;
+      rows.push(
+        `| ${scenario} | ${connections} | ${variant.label} | ${runs.map((m) => Math.round(m.requestsPerSecond)).join(', ')} | ` +
+          `${round1(median(runs.map((m) => m.p50)))} / ${round1(median(runs.map((m) => m.p90)))} / ${round1(p99)} | ` +
+          `${runs.reduce((sum, m) => sum + m.failed, 0)} | ${ratio || ' | '} |`,
+      );
+    }
+  }
+  const peaksOf = (variant: Variant) =>
+    measurements.filter((m) => m.variant === variant.label).map((m) => m.peakRssMiB ?? {});
+  const services = Object.keys(peaksOf(baseline)[0] ?? {});
+  const rss = variants.map((variant) => {
+    const peaks = peaksOf(variant);
+    return `| ${variant.label} | ${services.map((service) => Math.max(...peaks.map((peak) => peak[service] ?? 0))).join(' | ')} |`;
+  });
+  return [
+    '# Benchmark',
+    '',
+    `- ${settings.engine}; ${settings.seconds} s per level after a 2 s warm-up; ${settings.rounds} round(s), variants alternating; ` +
+      `Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`,
+    '',
+    `| scenario | conns | variant | req/s (each round) | p50 / p90 / p99 ms (median) | failed | req/s ÷ ${baseline.label} | p99 ÷ ${baseline.label} |`,
+    '|---|---:|---|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    '## Peak RSS per service (MiB)',
+    '',
+    `| variant | ${services.join(' | ')} |`,
+    `|---|${services.map(() => '---:').join('|')}|`,
+    ...rss,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+/**
+ * npm run bench -- [--seconds S] [--connections 1,16,64] [--scenarios catalogue,view,list10,list100,purchase]
+ *                  [--rounds N] [--compare REF] [--tracing] [--embedded] [--report FILE]
+ *
+ * Builds (npm script), then runs test/bench/bench.bench-spec.ts: the four services from this
+ * checkout on the local PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres;
+ * --embedded: PGlite), driven through the store by autocannon.
+ *   --compare REF  also builds git revision REF in a worktree (sharing this node_modules) and
+ *                  runs it alternately with this checkout, printing the ratios;
+ *   --tracing      also runs this checkout with OpenTelemetry exporting every span.
+ */
+const { execFileSync, spawnSync } = require('node:child_process');
+const { existsSync, mkdtempSync, rmSync, symlinkSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join, resolve } = require('node:path');
+
+const root = resolve(__dirname, '..', '..');
+const valued = {
+  seconds: 'BENCH_SECONDS',
+  connections: 'BENCH_CONNECTIONS',
+  scenarios: 'BENCH_SCENARIOS',
+  rounds: 'BENCH_ROUNDS',
+  report: 'BENCH_REPORT',
+  compare: undefined,
+};
+const env = { ...process.env };
+const variants = [{ label: 'this checkout' }];
+let compare;
+let embedded = false;
+const args = process.argv.slice(2);
+for (let i = 0; i < args.length; i++) {
+  const name = args[i].replace(/^--/, '');
+  if (name === 'tracing') variants.push({ label: 'this checkout, tracing on', tracing: true });
+  else if (name === 'embedded') embedded = true;
+  else if (name in valued && args[i + 1] !== undefined) {
+    const value = args[++i];
+    if (name === 'compare') compare = value;
+    else env[valued[name]] = name === 'report' ? resolve(value) : value;
+  } else {
+    console.error(`Unknown or incomplete option ${args[i]} (see the top of test/bench/run.js)`);
+    process.exit(2);
+  }
+}
+if (embedded) delete env.TEST_DATABASE_URL;
+else env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
+delete env.TEST_AMQP_URL; // the benchmark's scenarios do not queue claims
+
+let worktree;
+try {
+  if (compare) {
+    worktree = mkdtempSync(join(tmpdir(), 'store-bench-'));
+    execFileSync('git', ['worktree', 'add', '--detach', worktree, compare], { cwd: root, stdio: 'inherit' });
+    symlinkSync(join(root, 'node_modules'), join(worktree, 'node_modules'));
+    execFileSync('npm', ['run', 'build'], { cwd: worktree, stdio: 'inherit' });
+    if (!existsSync(join(worktree, 'dist', 'apps', 'store', 'main.js')))
+      throw new Error(`${compare} did not build`);
+    variants.push({ label: compare, distDir: join(worktree, 'dist') });
+  }
+  env.BENCH_VARIANTS = JSON.stringify(variants);
+  const result = spawnSync(
+    process.execPath,
+    [
+      '--experimental-vm-modules',
+      '--disable-warning=ExperimentalWarning',
+      'node_modules/jest/bin/jest.js',
+      '--selectProjects',
+      'bench',
+      '--runInBand',
+      '--testTimeout=7200000',
+    ],
+    { cwd: root, env, stdio: 'inherit' },
+  );
+  process.exitCode = result.status ?? 1;
+} finally {
+  if (worktree) {
+    spawnSync('git', ['worktree', 'remove', '--force', worktree], { cwd: root, stdio: 'inherit' });
+    rmSync(worktree, { recursive: true, force: true });
+  }
+}
