@@ -14,8 +14,8 @@ const { execFileSync, spawnSync } = require('node:child_process');
 const { existsSync, mkdtempSync, rmSync, symlinkSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
+const { ROOT, runJestProject } = require('../support/run-jest-project');
 
-const root = resolve(__dirname, '..', '..');
 const valued = {
   seconds: 'BENCH_SECONDS',
   connections: 'BENCH_CONNECTIONS',
@@ -50,31 +50,18 @@ let worktree;
 try {
   if (compare) {
     worktree = mkdtempSync(join(tmpdir(), 'store-bench-'));
-    execFileSync('git', ['worktree', 'add', '--detach', worktree, compare], { cwd: root, stdio: 'inherit' });
-    symlinkSync(join(root, 'node_modules'), join(worktree, 'node_modules'));
+    execFileSync('git', ['worktree', 'add', '--detach', worktree, compare], { cwd: ROOT, stdio: 'inherit' });
+    symlinkSync(join(ROOT, 'node_modules'), join(worktree, 'node_modules'));
     execFileSync('npm', ['run', 'build'], { cwd: worktree, stdio: 'inherit' });
     if (!existsSync(join(worktree, 'dist', 'apps', 'store', 'main.js')))
       throw new Error(`${compare} did not build`);
     variants.push({ label: compare, distDir: join(worktree, 'dist') });
   }
   env.BENCH_VARIANTS = JSON.stringify(variants);
-  const result = spawnSync(
-    process.execPath,
-    [
-      '--experimental-vm-modules',
-      '--disable-warning=ExperimentalWarning',
-      'node_modules/jest/bin/jest.js',
-      '--selectProjects',
-      'bench',
-      '--runInBand',
-      '--testTimeout=7200000',
-    ],
-    { cwd: root, env, stdio: 'inherit' },
-  );
-  process.exitCode = result.status ?? 1;
+  process.exitCode = runJestProject('bench', env, 2 * 60 * 60 * 1000);
 } finally {
   if (worktree) {
-    spawnSync('git', ['worktree', 'remove', '--force', worktree], { cwd: root, stdio: 'inherit' });
+    spawnSync('git', ['worktree', 'remove', '--force', worktree], { cwd: ROOT, stdio: 'inherit' });
     rmSync(worktree, { recursive: true, force: true });
   }
 }

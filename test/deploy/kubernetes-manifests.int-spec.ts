@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { SHUTDOWN_GRACE_MS } from '@app/bootstrap';
 import { DEFAULT_PORTS, type ServiceKey } from '@app/config';
+import { CONTRACT_VARIABLES } from '../support/service-process';
 
 /**
  * The Kubernetes manifests as a cluster would get them (`kubectl kustomize`, which needs no
@@ -28,17 +29,6 @@ const CALLERS: Record<ServiceKey, ServiceKey[]> = {
   warehouse: ['order', 'store'],
   warranty: ['order', 'store', 'warehouse'],
 };
-const CONTRACT_VARIABLES = [
-  'ORDER_SERVICE_URL',
-  'WAREHOUSE_SERVICE_URL',
-  'WARRANTY_SERVICE_URL',
-  'HTTP_TIMEOUT_MS',
-  'BREAKER_THRESHOLD',
-  'BREAKER_HALF_OPEN_AFTER_MS',
-  'WARRANTY_PERIOD_DAYS',
-  'LOG_LEVEL',
-  'LOG_FORMAT',
-];
 
 function render(overlay: string): Manifest[] {
   const directory = join(__dirname, '../../deploy/kubernetes/overlays', overlay);
@@ -141,6 +131,8 @@ describe('Kubernetes manifests (deploy/kubernetes/overlays/production)', () => {
   it('the ConfigMap holds only contract variables, with the Services as addresses', () => {
     const config = find('ConfigMap', 'store-system-config').data ?? {};
     expect(CONTRACT_VARIABLES).toEqual(expect.arrayContaining(Object.keys(config)));
+    // Each Deployment's own (PORT) and the Secrets' (URLs with passwords) are not shared here.
+    for (const own of ['PORT', 'DATABASE_URL', 'AMQP_URL']) expect(config).not.toHaveProperty(own);
     expect(config.ORDER_SERVICE_URL).toBe(`http://order:${DEFAULT_PORTS.order}`);
     expect(config.WAREHOUSE_SERVICE_URL).toBe(`http://warehouse:${DEFAULT_PORTS.warehouse}`);
     expect(config.WARRANTY_SERVICE_URL).toBe(`http://warranty:${DEFAULT_PORTS.warranty}`);

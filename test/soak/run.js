@@ -5,7 +5,7 @@
  * are given, the embedded engines otherwise. --replicas R runs R instances of each service behind
  * round-robin proxies, which needs real PostgreSQL. Builds first (npm script), then runs the spec.
  */
-const { spawnSync } = require('node:child_process');
+const { runJestProject } = require('../support/run-jest-project');
 const { resolve } = require('node:path');
 
 const flags = {
@@ -36,19 +36,5 @@ if (Number(env.SOAK_REPLICAS ?? '1') > 1 && !env.TEST_DATABASE_URL) {
   console.error('--replicas needs real PostgreSQL: set TEST_DATABASE_URL or --postgres');
   process.exit(2);
 }
-const root = resolve(__dirname, '..', '..');
-const result = spawnSync(
-  process.execPath,
-  [
-    '--experimental-vm-modules',
-    '--disable-warning=ExperimentalWarning',
-    'node_modules/jest/bin/jest.js',
-    '--selectProjects',
-    'soak',
-    '--runInBand',
-    // The load, the retries' grace, the wait for stillness and the start-up.
-    `--testTimeout=${Math.ceil((minutes * 60 + 600) * 1000)}`,
-  ],
-  { cwd: root, env, stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+// The load, the retries' grace, the wait for stillness and the start-up.
+process.exit(runJestProject('soak', env, (minutes * 60 + 600) * 1000));

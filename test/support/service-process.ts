@@ -11,8 +11,11 @@ export type ServiceName = 'store' | 'order' | 'warehouse' | 'warranty';
 /** Callees first (the order of start-up and of per-service test tables). */
 export const SERVICE_NAMES: readonly ServiceName[] = ['warranty', 'warehouse', 'order', 'store'];
 
-/** Variables of the contract: never inherited from the developer's shell, only set explicitly. */
-const CONTRACT_VARIABLES = [
+/**
+ * The services' variables (the contract's, and OpenTelemetry's we set): never inherited from the
+ * developer's shell by a test's services, only set explicitly.
+ */
+export const CONTRACT_VARIABLES: readonly string[] = [
   'PORT',
   'DATABASE_URL',
   'AMQP_URL',
