@@ -68,27 +68,32 @@ describe('Kubernetes manifests (deploy/kubernetes/overlays/production)', () => {
     expect(() => validate(broken)).toThrow(/replicas must be integer/);
   });
 
-  it.each(SERVICES)('%s: two replicas, probes on the health paths, a pause before stopping', (service) => {
-    const deployment = find('Deployment', service);
-    expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
-    const pod = deployment.spec.template.spec;
-    const [container] = pod.containers;
-    const port = DEFAULT_PORTS[service];
-    expect(container.ports).toEqual([{ name: 'http', containerPort: port }]);
-    expect(container.env).toContainEqual({ name: 'PORT', value: String(port) });
-    expect(container.livenessProbe.httpGet).toEqual({ path: '/manage/health/liveness', port: 'http' });
-    expect(container.readinessProbe.httpGet).toEqual({ path: '/manage/health/readiness', port: 'http' });
-    expect(container.startupProbe.httpGet.path).toBe('/manage/health/liveness');
-    expect(container.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
-    expect(container.resources.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+  it.each(SERVICES)(
+    '%s: at least two replicas, probes on the health paths, a pause before stopping',
+    (service) => {
+      const deployment = find('Deployment', service);
+      // The autoscaler owns the replicas: an apply must not reset a scaled-out Deployment.
+      expect(deployment.spec.replicas).toBeUndefined();
+      expect(find('HorizontalPodAutoscaler', service).spec.minReplicas).toBeGreaterThanOrEqual(2);
+      const pod = deployment.spec.template.spec;
+      const [container] = pod.containers;
+      const port = DEFAULT_PORTS[service];
+      expect(container.ports).toEqual([{ name: 'http', containerPort: port }]);
+      expect(container.env).toContainEqual({ name: 'PORT', value: String(port) });
+      expect(container.livenessProbe.httpGet).toEqual({ path: '/manage/health/liveness', port: 'http' });
+      expect(container.readinessProbe.httpGet).toEqual({ path: '/manage/health/readiness', port: 'http' });
+      expect(container.startupProbe.httpGet.path).toBe('/manage/health/liveness');
+      expect(container.resources.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+      expect(container.resources.limits).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
 
-    // The pod is given the pause plus the service's own graceful shutdown before it is killed.
-    const pauseMs = Number(
-      /setTimeout\(\(\) => \{\}, (\d+)\)/.exec(container.lifecycle.preStop.exec.command[2] as string)?.[1],
-    );
-    expect(pauseMs).toBeGreaterThan(0);
-    expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(pauseMs + SHUTDOWN_GRACE_MS);
-  });
+      // The pod is given the pause plus the service's own graceful shutdown before it is killed.
+      const pauseMs = Number(
+        /setTimeout\(\(\) => \{\}, (\d+)\)/.exec(container.lifecycle.preStop.exec.command[2] as string)?.[1],
+      );
+      expect(pauseMs).toBeGreaterThan(0);
+      expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(pauseMs + SHUTDOWN_GRACE_MS);
+    },
+  );
 
   it.each(SERVICES)('%s: never root, read-only root file system, no service-account token', (service) => {
     const pod = find('Deployment', service).spec.template.spec;
@@ -187,6 +192,8 @@ describe('Kubernetes manifests (deploy/kubernetes/overlays/production)', () => {
     }[];
     for (const rule of rules) expect(rule.ports).toEqual([{ port: DEFAULT_PORTS[service] }]);
     const sources = rules.flatMap((rule) => rule.from);
+    // Pods and namespaces only: an ipBlock (say 0.0.0.0/0) would let the outside in.
+    expect(sources.filter((source) => !source.podSelector && !source.namespaceSelector)).toEqual([]);
     const callerPods = sources
       .filter((source) => source.podSelector)
       .map((source) => source.podSelector.matchLabels['app.kubernetes.io/name'])

@@ -164,17 +164,27 @@ describe('observability: request ids, logs and traces', () => {
     const { orderUid } = (
       await system.http('store').post(paths.storePurchase(ALEX_UID), { model: 'Lego 8070', size: 'M' })
     ).body as { orderUid: string };
-    const traceId = randomUUID().replace(/-/g, '');
-    const traceparent = `00-${traceId}-${'1'.repeat(16)}-01`;
+    // No traceparent from the client: the trace is the one the store started for the claim.
     await system.services.warranty.kill();
     try {
       const queued = await system
         .http('store')
-        .post(paths.storeClaim(ALEX_UID, orderUid), { reason: 'Broken' }, { headers: { traceparent } });
+        .post(paths.storeClaim(ALEX_UID, orderUid), { reason: 'Broken' });
       expect(queued.status).toBe(202);
     } finally {
       await system.services.warranty.start();
     }
+    let traceId = '';
+    await eventually(
+      () => {
+        const claimSpan = receiver.spans.find(
+          (span) => span.service === 'store' && span.kind === SPAN_KIND_SERVER && /warranty/.test(span.name),
+        );
+        expect(claimSpan).toBeDefined();
+        traceId = claimSpan?.traceId ?? '';
+      },
+      { timeoutMs: 20_000 },
+    );
     // The later try reaches warranty within the trace the claim's request started in.
     await eventually(
       () => {

@@ -98,7 +98,7 @@ export async function runSoak(settings: SoakSettings): Promise<SoakOutcome> {
 
     const violations = await untilQuiet(system);
     const exits = await Promise.all(
-      system.allProcesses.map(async (process) => [process.name, await process.stop()] as const),
+      system.allProcesses.map(async (instance) => [instance.name, await instance.stop()] as const),
     );
     for (const [name, code] of exits)
       if (code !== 0) violations.push(`${name} exited with ${code} on SIGTERM`);

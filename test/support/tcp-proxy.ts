@@ -9,9 +9,11 @@ export interface ProxyTarget {
  * A TCP proxy in front of one server or several, given each new connection in turn (round
  * robin). In front of RabbitMQ, a test takes "the broker" away from the store and gives it back
  * without touching the server other runs share (`cut()`). In front of a service's replicas it
- * balances as a Kubernetes Service does; a replica that refuses the connection (killed, not yet
- * restarted) is passed over for the next one, as a Service stops sending to a pod that is not
- * ready. A connection already made stays with its replica, and drops with it.
+ * balances connections as a Kubernetes Service does. A replica that refuses the connection
+ * (killed, not yet restarted) is passed over for the next one — kube-proxy does not do that: a
+ * killed pod gets connections until its readiness probe fails, which the callers' breakers and
+ * retries must absorb; here that window is left out. A connection already made stays with its
+ * replica, and drops with it.
  */
 export class TcpProxy {
   private server?: Server;
@@ -56,10 +58,14 @@ export class TcpProxy {
   private connect(client: Socket, triesLeft: number): void {
     const target = this.targets[this.next++ % this.targets.length];
     const upstream = createConnection(target.port, target.host);
+    this.track(upstream); // cut() closes it even while it is still connecting
     let connected = false;
     upstream.once('connect', () => {
       connected = true;
-      this.track(upstream);
+      if (client.destroyed) {
+        upstream.destroy(); // the client gave up while the target was being reached
+        return;
+      }
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
       client.pipe(upstream).pipe(client);

@@ -83,19 +83,30 @@ export class TestSystem {
       return allPorts.slice(first, first + perService);
     };
     const proxies: Partial<Record<ServiceName, FaultProxy>> = {};
-    for (const service of options.faultProxies ?? [])
-      proxies[service] = await FaultProxy.start(portsOf(service)[0]);
     const balancers: TcpProxy[] = [];
-    if (replicas > 1) {
-      for (const service of SERVICE_NAMES) {
-        const [address, ...instancePorts] = portsOf(service);
-        const balancer = new TcpProxy(
-          instancePorts.map((port) => ({ host: '127.0.0.1', port })),
-          address,
-        );
-        await balancer.open();
-        balancers.push(balancer);
+    try {
+      for (const service of options.faultProxies ?? [])
+        proxies[service] = await FaultProxy.start(portsOf(service)[0]);
+      if (replicas > 1) {
+        for (const service of SERVICE_NAMES) {
+          const [address, ...instancePorts] = portsOf(service);
+          const balancer = new TcpProxy(
+            instancePorts.map((port) => ({ host: '127.0.0.1', port })),
+            address,
+          );
+          balancers.push(balancer);
+          await balancer.open();
+        }
       }
+    } catch (error) {
+      // A port taken since it was found free: leave nothing behind.
+      await Promise.all([
+        ...Object.values(proxies).map((proxy) => proxy.close()),
+        ...balancers.map((balancer) => balancer.cut()),
+      ]);
+      await databases.dispose();
+      await rm(workDir, { recursive: true, force: true });
+      throw error;
     }
     // What a service's callers are given: its proxy, if it has one, or its balancer's address.
     const url = (service: ServiceName) => proxies[service]?.url ?? `http://127.0.0.1:${portsOf(service)[0]}`;
@@ -131,7 +142,7 @@ export class TestSystem {
     const system = new TestSystem(workDir, instances, addresses, databases, proxies, balancers);
     try {
       // Every instance at the same moment, as a deployment's pods start: migrations race.
-      await Promise.all(system.allProcesses.map((process) => process.start()));
+      await Promise.all(system.allProcesses.map((instance) => instance.start()));
     } catch (error) {
       await system.stop();
       throw error;
@@ -206,7 +217,7 @@ export class TestSystem {
 
   /** Stops every service (SIGTERM, SIGKILL if stuck), drops the databases, removes the work dir. */
   async stop(): Promise<void> {
-    await Promise.all(this.allProcesses.map((process) => process.stop().catch(() => process.kill())));
+    await Promise.all(this.allProcesses.map((instance) => instance.stop().catch(() => instance.kill())));
     await Promise.all(Object.values(this.proxies).map((proxy) => proxy.close()));
     await Promise.all(this.balancers.map((balancer) => balancer.cut()));
     await this.databases.dispose();

@@ -3,6 +3,10 @@ import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
+/** pino's levels, most severe first; `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 const POSTGRES_URL = /^postgres(ql)?:\/\/\S+$/;
 const AMQP_URL = /^amqps?:\/\/\S+$/;
 
@@ -47,10 +51,8 @@ export abstract class BaseServiceConfig {
   BREAKER_HALF_OPEN_AFTER_MS = 10000;
 
   /** Log lines at this level and above (pino's levels). */
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-    message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
-  })
-  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
 
   /** json: one JSON object per line (services, containers); pretty: for people at a terminal. */
   @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty' })

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { describeError } from '@app/errors';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { isEmbedded } from './data-source-options';
 
@@ -37,7 +38,13 @@ export async function runMigrationsExclusively(dataSource: DataSource): Promise<
     try {
       await dataSource.runMigrations({ transaction: 'each' });
     } finally {
-      await lockHolder.query('SELECT pg_advisory_unlock($1)', [MIGRATIONS_LOCK_KEY.toString()]);
+      // A failed unlock (the connection broke) must not hide the migrations' own error; the
+      // lock goes with the connection anyway.
+      await lockHolder
+        .query('SELECT pg_advisory_unlock($1)', [MIGRATIONS_LOCK_KEY.toString()])
+        .catch((error: unknown) =>
+          logger.warn(`Could not release the migrations lock: ${describeError(error)}`),
+        );
     }
   } finally {
     await lockHolder.release();

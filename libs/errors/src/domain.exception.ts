@@ -4,6 +4,10 @@
  */
 export enum ErrorCode {
   BAD_REQUEST = 'BAD_REQUEST',
+  /** No credentials, or credentials that prove nothing (a bad, expired or foreign token). */
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /** Who the caller is is known, and this is not theirs. */
+  FORBIDDEN = 'FORBIDDEN',
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
   /** The same request (same idempotency key) is still being worked on: try again later. */
@@ -24,6 +28,25 @@ export class DomainException extends Error {
   ) {
     super(message);
     this.name = new.target.name;
+  }
+}
+
+/**
+ * 401 with a `WWW-Authenticate` challenge (RFC 6750): `Bearer` when no token came, with
+ * `error="invalid_token"` when one came and was refused.
+ */
+export class UnauthenticatedError extends DomainException {
+  readonly challenge: string;
+
+  constructor(message: string, { tokenPresented }: { tokenPresented: boolean }) {
+    super(ErrorCode.UNAUTHENTICATED, message);
+    this.challenge = tokenPresented ? 'Bearer error="invalid_token"' : 'Bearer';
+  }
+}
+
+export class ForbiddenError extends DomainException {
+  constructor(message: string) {
+    super(ErrorCode.FORBIDDEN, message);
   }
 }
 

@@ -8,6 +8,7 @@ import {
   NotFoundError,
   PassedOnError,
   PayloadTooLargeError,
+  UnauthenticatedError,
   UnprocessableError,
 } from './domain.exception';
 
@@ -15,6 +16,10 @@ export function httpStatusOf(exception: DomainException): number {
   switch (exception.code) {
     case ErrorCode.BAD_REQUEST:
       return HttpStatus.BAD_REQUEST;
+    case ErrorCode.UNAUTHENTICATED:
+      return HttpStatus.UNAUTHORIZED;
+    case ErrorCode.FORBIDDEN:
+      return HttpStatus.FORBIDDEN;
     case ErrorCode.NOT_FOUND:
       return HttpStatus.NOT_FOUND;
     case ErrorCode.CONFLICT:
@@ -31,11 +36,13 @@ export function httpStatusOf(exception: DomainException): number {
   }
 }
 
-/** Headers that go with an error answer (a 409 IN_PROGRESS says when to try again). */
+/** Headers that go with an error answer: when to try again, how to authenticate. */
 export function httpHeadersOf(exception: DomainException): Record<string, string> {
-  return exception.code === ErrorCode.IN_PROGRESS
-    ? { 'Retry-After': String(InProgressError.RETRY_AFTER_SECONDS) }
-    : {};
+  if (exception.code === ErrorCode.IN_PROGRESS) {
+    return { 'Retry-After': String(InProgressError.RETRY_AFTER_SECONDS) };
+  }
+  if (exception instanceof UnauthenticatedError) return { 'WWW-Authenticate': exception.challenge };
+  return {};
 }
 
 const KNOWN_CLIENT_ERRORS = new Map<number, new (message: string) => DomainException>([

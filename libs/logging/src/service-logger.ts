@@ -1,10 +1,11 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import type { LogLevel } from '@app/config';
 import { currentContext } from '@app/request-context';
 import { traceFields } from './trace-fields';
 
 export interface LoggingSettings {
   service: string;
-  level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  level: LogLevel;
   format: 'json' | 'pretty';
 }
 

@@ -88,6 +88,20 @@ export function timeLeftMs(context = currentContext()): number | undefined {
 }
 
 /**
+ * The trace context to store with work done later for this request (a queued claim): the active
+ * span's when tracing — the later work then hangs under this service's span — else the caller's
+ * as it came.
+ */
+export function currentTraceparent(context = currentContext()): string | undefined {
+  if (trace.getActiveSpan()) {
+    const carrier: Record<string, string> = {};
+    propagation.inject(otelContext.active(), carrier);
+    if (carrier[TRACEPARENT_HEADER]) return carrier[TRACEPARENT_HEADER];
+  }
+  return context?.traceparent;
+}
+
+/**
  * The headers that carry the context on (request id, trace context), for HTTP and AMQP alike.
  * With tracing on, the instrumentations write the trace context of their own client spans: the
  * caller's is passed on as it came only when no span is active.

@@ -119,21 +119,32 @@ describe(TimerLoop.name, () => {
   });
 
   it("runs its rounds outside the async context of whoever woke it (a request's id must not leak)", async () => {
+    // Real timers: fake ones run every callback in the context of whoever advances the clock,
+    // which would hide a timer that carries the waking request's context.
+    jest.useRealTimers();
     const storage = new AsyncLocalStorage<string>();
     const seen: (string | undefined)[] = [];
+    let roundRan!: () => void;
     const sut = new TimerLoop({
       name: 'TestLoop',
       idleMs: IDLE_MS,
       errorPauseMs: ERROR_PAUSE_MS,
       round: () => {
         seen.push(storage.getStore());
+        roundRan?.();
         return Promise.resolve(undefined);
       },
     });
+    const rounds = (count: number) =>
+      new Promise<void>((resolve) => {
+        roundRan = () => seen.length >= count && resolve();
+      });
+    const started = rounds(1);
     sut.start();
-    await jest.advanceTimersByTimeAsync(0);
-    storage.run('request-1', () => sut.wake(100));
-    await jest.advanceTimersByTimeAsync(100);
+    await started;
+    const woken = rounds(2);
+    storage.run('request-1', () => sut.wake(5));
+    await woken;
     expect(seen).toEqual([undefined, undefined]);
     await sut.stop();
   });

@@ -37,7 +37,8 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): void {
         ignoreIncomingRequestHook: (request) => /^\/manage\//.test(request.url ?? ''),
       }),
       new UndiciInstrumentation(),
-      new PgInstrumentation(),
+      // SQL inside a traced request only: the background loops' polls would each be a trace.
+      new PgInstrumentation({ requireParentSpan: true }),
       new AmqplibInstrumentation(),
       new ExpressInstrumentation(),
     ],

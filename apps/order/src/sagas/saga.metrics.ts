@@ -45,7 +45,8 @@ export class SagaMetrics {
         const [row] = await queryRows<{ age: number | null }>(
           sagas.manager,
           `SELECT EXTRACT(EPOCH FROM now() - MIN(created_at))::float AS age FROM order_saga
-           WHERE state IN ('STARTED', 'COMPENSATING', 'COMMITTED')`,
+           WHERE state = ANY($1)`,
+          [UNFINISHED],
         ).catch(() => [undefined]);
         if (row) this.set(row.age ?? 0);
       },

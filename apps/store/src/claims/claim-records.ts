@@ -4,7 +4,7 @@ import { Repository } from 'typeorm';
 import { WarrantyDecision, WarrantyDecisionResponse } from '@app/contracts';
 import { queryRows } from '@app/database';
 import { clipErrorText } from '@app/errors';
-import { currentContext } from '@app/request-context';
+import { currentContext, currentTraceparent } from '@app/request-context';
 import { ClaimStatus, WarrantyClaim } from './warranty-claim.entity';
 
 export interface NewPendingClaim {
@@ -65,7 +65,7 @@ export class ClaimRecords {
         clipErrorText(claim.lastError),
         claim.delayMs,
         currentContext()?.requestId ?? null,
-        currentContext()?.traceparent ?? null,
+        currentTraceparent() ?? null,
       ],
     );
     const stored = await (inserted.length > 0
@@ -91,7 +91,7 @@ export class ClaimRecords {
         attempts: 0,
         published: true,
         requestId: currentContext()?.requestId ?? null,
-        traceparent: currentContext()?.traceparent ?? null,
+        traceparent: currentTraceparent() ?? null,
       })
       .orIgnore() // the same claim (same key) recorded by an earlier attempt
       .execute();

@@ -19,7 +19,7 @@ export type KeyedRequest = Request & { [DOWNSTREAM_KEY]?: string };
 /**
  * What becomes of the key when the request failed:
  * - `keep`: a client error that says what the request came to (404, 409, 422, …) is its answer;
- * - `forget`: a 400 was refused before anything started — fixed, it may go again under the key;
+ * - `forget`: a 400 (or 401, 403) was refused before anything started — fixed, it may go again under the key;
  * - `release`: no answer to keep — a 503 (rolled back), a 409 "still running", an unexpected
  *   500 — the same request again takes the key over under the same downstream key.
  */
@@ -33,6 +33,8 @@ function onFailure(error: unknown): { keep: StoredAnswer } | 'forget' | 'release
     case ErrorCode.PASSED_ON:
       return { keep: { status: httpStatusOf(error), body: { message: error.message } } };
     case ErrorCode.BAD_REQUEST:
+    case ErrorCode.UNAUTHENTICATED:
+    case ErrorCode.FORBIDDEN:
       return 'forget';
     case ErrorCode.IN_PROGRESS:
     case ErrorCode.SERVICE_UNAVAILABLE:
