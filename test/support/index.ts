@@ -14,3 +14,4 @@ export * from './data-sources';
 export * from './prometheus';
 export * from './claims-fixture';
 export * from './otlp-receiver';
+export * from './jwks-server';

@@ -12,5 +12,7 @@ runService(async () => {
     description: 'The public API of the store: catalogue, purchases, orders, warranty claims and refunds.',
     connectMicroservices: (app) => connectClaimsConsumer(app, config),
     publicGateway: true,
+    bearerAuth: config.AUTH_JWKS_URL !== undefined,
+    trustProxy: config.TRUST_PROXY,
   });
 });

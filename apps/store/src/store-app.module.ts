@@ -5,6 +5,7 @@ import { HealthModule } from '@app/health';
 import { MetricsModule } from '@app/metrics';
 import { BrokerHealthIndicator, MessagingModule } from '@app/messaging';
 import { OrderClient, ServiceClientModule, WarehouseClient, WarrantyClient } from '@app/service-client';
+import { AuthModule } from './auth/auth.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { CLAIM_EVENT } from './claims/claims.consumer';
 import { ClaimsConsumerModule, ClaimsModule } from './claims/claims.module';
@@ -37,6 +38,7 @@ export class StoreAppModule {
           connectionName: claimsConnectionName(config, 'publisher'),
         }),
         HealthModule.forRoot({ indicators: [BrokerHealthIndicator] }),
+        AuthModule.forRoot(config),
         CatalogueModule,
         StoreOrdersModule,
         ClaimsModule,

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { BaseServiceConfig, DEFAULT_PORTS, defaultServiceUrl, IsServiceUrl } from '@app/config';
 
 export class StoreConfig extends BaseServiceConfig {
@@ -50,4 +50,59 @@ export class StoreConfig extends BaseServiceConfig {
   @Min(1)
   @Max(1000)
   CLAIMS_PREFETCH = 10;
+
+  /**
+   * Security (all off by default). AUTH_JWKS_URL: the JSON Web Key Set of the identity provider;
+   * set, every /api/v1/store/{userUid}/… request needs a bearer token for that user.
+   */
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'AUTH_JWKS_URL must be an http(s) URL' },
+  )
+  AUTH_JWKS_URL?: string;
+
+  /** The `iss` a token must carry (checked when set). */
+  @IsOptional()
+  @IsString()
+  AUTH_ISSUER?: string;
+
+  /** The `aud` a token must carry (checked when set). */
+  @IsOptional()
+  @IsString()
+  AUTH_AUDIENCE?: string;
+
+  /** Clock skew allowed on `exp` and `nbf`, in seconds. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  AUTH_CLOCK_TOLERANCE_S = 30;
+
+  /**
+   * The shortest pause between two fetches of the key set when a token names a key it does not
+   * hold (a rotation): the provider is not hammered by made-up key ids.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  AUTH_JWKS_COOLDOWN_MS = 30_000;
+
+  /** Requests a client (the token's subject, else its address) may make a minute; unset: no limit. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE?: number;
+
+  /**
+   * Behind a reverse proxy or an ingress: which X-Forwarded-For hops to trust to find the
+   * client's address — a number of hops, or addresses/subnets separated by commas
+   * (Express's "trust proxy"). Unset: the connection's address.
+   */
+  @IsOptional()
+  @Matches(/^(\d{1,2}|[0-9A-Fa-f.:/]+(,\s*[0-9A-Fa-f.:/]+)*|loopback|linklocal|uniquelocal)$/, {
+    message: 'TRUST_PROXY must be a number of hops, or addresses/subnets separated by commas',
+  })
+  TRUST_PROXY?: string;
 }

@@ -11,6 +11,7 @@ import { requestContext } from '@app/request-context';
 import { flushTracing } from '@app/tracing';
 import { answerClientErrorsWithJson } from './client-error';
 import { jsonBody } from './json-body.middleware';
+import { securityHeaders } from './security-headers';
 import { exactJsonContentType } from './json-content-type.middleware';
 import { setupSwagger } from './swagger';
 import { RequestValidationPipe } from './validation.pipe';
@@ -26,6 +27,10 @@ export interface ServiceDescription {
   connectMicroservices?: (app: INestApplication) => void;
   /** The public gateway: it does not take a deadline (X-Request-Budget-Ms) from its clients. */
   publicGateway?: boolean;
+  /** Requests need bearer tokens: the OpenAPI document shows the scheme. */
+  bearerAuth?: boolean;
+  /** Express's "trust proxy" (which X-Forwarded-For hops tell the client's address). */
+  trustProxy?: string;
 }
 
 /** How long a stopping service may take to finish its requests and close its connections. */
@@ -40,7 +45,13 @@ const TRACE_FLUSH_MS = 2_000;
 export async function bootstrapService(
   appModule: DynamicModule,
   config: BaseServiceConfig,
-  { description, connectMicroservices, publicGateway = false }: ServiceDescription,
+  {
+    description,
+    connectMicroservices,
+    publicGateway = false,
+    bearerAuth = false,
+    trustProxy,
+  }: ServiceDescription,
 ): Promise<INestApplication> {
   const pinoLogger = createServiceLogger({
     service: config.serviceKey,
@@ -52,6 +63,9 @@ export async function bootstrapService(
     logger: new PinoNestLogger(pinoLogger),
   });
   const logger = new Logger(`${config.serviceName}Service`);
+  if (trustProxy !== undefined)
+    app.set('trust proxy', /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
+  app.use(securityHeaders());
   app.use(requestContext({ trustBudget: !publicGateway }));
   app.use(accessLog(pinoLogger));
   app.use(app.get(HttpServerMetrics).measure);
@@ -66,12 +80,14 @@ export async function bootstrapService(
     ]),
   );
   answerClientErrorsWithJson(app.getHttpServer());
-  setupSwagger(app, `${config.serviceName} Service`, description);
+  setupSwagger(app, `${config.serviceName} Service`, description, { bearerAuth });
   installGracefulShutdown(app, logger);
   connectMicroservices?.(app);
 
-  await app.listen(config.PORT);
-  logger.log(`${config.serviceName} Service listening on http://localhost:${config.PORT}`);
+  await (config.HOST ? app.listen(config.PORT, config.HOST) : app.listen(config.PORT));
+  logger.log(
+    `${config.serviceName} Service listening on http://${config.HOST ?? 'localhost'}:${config.PORT}`,
+  );
   if (connectMicroservices) {
     app.startAllMicroservices().then(
       () => logger.log('Microservices listening'),

@@ -27,6 +27,14 @@ export abstract class BaseServiceConfig {
   @Max(65535)
   PORT!: number;
 
+  /**
+   * The address to listen on: unset, every interface (as in a container); `127.0.0.1` keeps an
+   * internal service on its machine.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9.:[\]-]{1,253}$/, { message: 'HOST must be an IP address or a host name' })
+  HOST?: string;
+
   @IsOptional()
   @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;

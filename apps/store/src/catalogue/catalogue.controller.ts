@@ -12,7 +12,7 @@ export class CatalogueController {
   @Get('items')
   @ApiOperation({ summary: "The public catalogue (the warehouse's, passed through)" })
   @ApiOkResponse({ type: [CatalogueItemResponse] })
-  @ApiErrors(503)
+  @ApiErrors(429, 503)
   catalogue(): Promise<CatalogueItemResponse[]> {
     return this.warehouse.catalogue();
   }

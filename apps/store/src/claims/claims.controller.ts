@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ParseUuidPipe } from '@app/bootstrap';
@@ -7,13 +7,13 @@ import { ApiErrors } from '@app/errors';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { RequestKey } from '../idempotency/request-key.decorator';
 import { StoreClaimResponse } from '../orders/dto/order-view.dto';
-import { UserExistsGuard } from '../users/user-exists.guard';
+import { ForUser } from '../auth/for-user.decorator';
 import { ClaimsService } from './claims.service';
 import { StoreClaimAcceptedResponse, WarrantyClaimState } from './dto/claim.dto';
 
 @ApiTags('store')
 @ApiExtraModels(WarrantyClaimState)
-@UseGuards(UserExistsGuard)
+@ForUser()
 @Controller('api/v1/store')
 export class ClaimsController {
   constructor(private readonly claims: ClaimsService) {}
@@ -33,7 +33,7 @@ export class ClaimsController {
     type: StoreClaimAcceptedResponse,
     description: 'Queued until the services are back',
   })
-  @ApiErrors(400, 404, 409, 503)
+  @ApiErrors(400, 401, 403, 404, 409, 429, 503)
   async claimWarranty(
     @Param('userUid', ParseUuidPipe) userUid: string,
     @Param('orderUid', ParseUuidPipe) orderUid: string,

@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  Post,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiHeader,
@@ -24,13 +13,13 @@ import { ItemSelection, OrderCreatedResponse } from '@app/contracts';
 import { ApiErrors } from '@app/errors';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { RequestKey } from '../idempotency/request-key.decorator';
-import { UserExistsGuard } from '../users/user-exists.guard';
+import { ForUser } from '../auth/for-user.decorator';
 import { OrderView } from './dto/order-view.dto';
 import { OrderViewsService } from './order-views.service';
 import { PurchasesService } from './purchases.service';
 
 @ApiTags('store')
-@UseGuards(UserExistsGuard)
+@ForUser()
 @Controller('api/v1/store')
 export class StoreOrdersController {
   constructor(
@@ -46,7 +35,7 @@ export class StoreOrdersController {
       '(up to 10,000 orders; each further 10,000 cost one more look-up each).',
   })
   @ApiOkResponse({ type: [OrderView] })
-  @ApiErrors(400, 404, 503)
+  @ApiErrors(400, 401, 403, 404, 429, 503)
   orders(@Param('userUid', ParseUuidPipe) userUid: string): Promise<OrderView[]> {
     return this.views.findAll(userUid);
   }
@@ -57,7 +46,7 @@ export class StoreOrdersController {
   @ApiOperation({ summary: '#4 Buy an item' })
   @ApiCreatedResponse({ type: OrderCreatedResponse })
   @ApiHeader({ name: 'Location', description: '/api/v1/store/{userUid}/{orderUid}' })
-  @ApiErrors(400, 404, 409, 503)
+  @ApiErrors(400, 401, 403, 404, 409, 429, 503)
   async purchase(
     @Param('userUid', ParseUuidPipe) userUid: string,
     @Body() selection: ItemSelection,
@@ -72,7 +61,7 @@ export class StoreOrdersController {
   @Get(':userUid/:orderUid')
   @ApiOperation({ summary: '#2 One order of the user' })
   @ApiOkResponse({ type: OrderView })
-  @ApiErrors(400, 404, 503)
+  @ApiErrors(400, 401, 403, 404, 429, 503)
   order(
     @Param('userUid', ParseUuidPipe) userUid: string,
     @Param('orderUid', ParseUuidPipe) orderUid: string,
@@ -85,7 +74,7 @@ export class StoreOrdersController {
   @Idempotent()
   @ApiOperation({ summary: '#5 Return an order and get the money back' })
   @ApiNoContentResponse()
-  @ApiErrors(400, 404, 409, 503)
+  @ApiErrors(400, 401, 403, 404, 409, 429, 503)
   refund(
     @Param('userUid', ParseUuidPipe) userUid: string,
     @Param('orderUid', ParseUuidPipe) orderUid: string,
