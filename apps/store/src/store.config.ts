@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { BaseServiceConfig, DEFAULT_PORTS, defaultServiceUrl, IsServiceUrl } from '@app/config';
 
 export class StoreConfig extends BaseServiceConfig {
@@ -56,10 +56,7 @@ export class StoreConfig extends BaseServiceConfig {
    * set, every /api/v1/store/{userUid}/… request needs a bearer token for that user.
    */
   @IsOptional()
-  @IsUrl(
-    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
-    { message: 'AUTH_JWKS_URL must be an http(s) URL' },
-  )
+  @IsServiceUrl()
   AUTH_JWKS_URL?: string;
 
   /** The `iss` a token must carry (checked when set). */
