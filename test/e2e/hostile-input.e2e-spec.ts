@@ -17,6 +17,9 @@ import {
  * service: each one answers a clear 4xx JSON error and changes nothing.
  */
 
+/** The default time-out of one call between services (CONTRACT.md): how long a caller waits. */
+const HTTP_TIMEOUT_MS = 3000;
+
 /** One POST with a JSON body per service, and the text field in it. */
 const bodies: Record<
   ServiceName,
@@ -91,6 +94,30 @@ describe('hostile input to all four services', () => {
         await system.http(service).request('POST', endpoint.path(), { rawBody: `{"x":${arrays}}` }),
         400,
       );
+    });
+
+    it('refuses bodies at the limits — 1 MiB of nesting, 10,000 keys — with a 4xx, and keeps serving others', async () => {
+      const client = system.http(service);
+      // Just under 1 MiB: arrays nested as deep as the bytes allow.
+      const depth = Math.floor((1024 * 1024 - 16) / 2);
+      const nested = `{"x":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+      const manyKeys = JSON.stringify(
+        Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])),
+      );
+      // Twenty hostile bodies at once, and a normal request among them.
+      const hostile = Array.from({ length: 10 }, () => [
+        client.request('POST', endpoint.path(), { rawBody: nested }),
+        client.request('POST', endpoint.path(), { rawBody: manyKeys }),
+      ]).flat();
+      const started = Date.now();
+      const health = await client.get('/manage/health');
+      const healthMs = Date.now() - started;
+      const answers = await Promise.all(hostile);
+
+      for (const answer of answers) expectError(answer, 400);
+      expect(health.status).toBe(200);
+      // Served while the hostile bodies were parsed: within the time-out a caller would give it.
+      expect(healthMs).toBeLessThan(HTTP_TIMEOUT_MS);
     });
 
     it('refuses a NUL character in a text field with 400 naming the field', async () => {
