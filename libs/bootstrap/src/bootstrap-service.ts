@@ -1,4 +1,3 @@
-import { basename, dirname } from 'node:path';
 import { DynamicModule, INestApplication, Logger } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -8,7 +7,7 @@ import { AllExceptionsFilter, DatabaseUnavailableError, describeError, stackOf }
 import { accessLog, createServiceLogger, PinoNestLogger } from '@app/logging';
 import { HttpServerMetrics } from '@app/metrics';
 import { requestContext } from '@app/request-context';
-import { flushTracing } from '@app/tracing';
+import { entryServiceName, flushTracing } from '@app/tracing';
 import { answerClientErrorsWithJson } from './client-error';
 import { jsonBody } from './json-body.middleware';
 import { securityHeaders } from './security-headers';
@@ -130,13 +129,11 @@ function installGracefulShutdown(app: INestApplication, logger: Logger): void {
 
 /**
  * Entry point helper: a start-up failure (bad config, no database) is logged — a JSON line, as
- * always — and exits 1. The service is named by its bundle's folder (dist/apps/<service>/main.js):
- * its configuration may be what failed.
+ * always — and exits 1, under the name of its bundle's folder.
  */
 export function runService(start: () => Promise<unknown>): void {
   start().catch((error: unknown) => {
-    const service = basename(dirname(process.argv[1] ?? 'service'));
-    createServiceLogger({ service, level: 'info', format: 'json' }).fatal(
+    createServiceLogger({ service: entryServiceName(), level: 'info', format: 'json' }).fatal(
       { context: 'Startup' },
       describeError(error),
     );

@@ -7,6 +7,14 @@ import { basename, dirname } from 'node:path';
  * over OTLP/HTTP to that endpoint; the SDK reads the other OTEL_* variables itself. The service
  * is named by OTEL_SERVICE_NAME, else by its bundle's folder (dist/apps/<service>/main.js).
  */
+/**
+ * The service this process runs, named by its bundle's folder (dist/apps/<service>/main.js): known
+ * before its configuration is read, which may be what fails.
+ */
+export function entryServiceName(): string {
+  return basename(dirname(process.argv[1] ?? 'service'));
+}
+
 export function startTracing(env: NodeJS.ProcessEnv = process.env): void {
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return;
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
@@ -27,7 +35,7 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): void {
     require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
   /* eslint-enable @typescript-eslint/no-require-imports */
 
-  const service = env.OTEL_SERVICE_NAME ?? basename(dirname(process.argv[1] ?? 'service'));
+  const service = env.OTEL_SERVICE_NAME ?? entryServiceName();
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': service }),
     traceExporter: new OTLPTraceExporter(),
