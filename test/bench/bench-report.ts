@@ -6,6 +6,8 @@ export interface Variant {
   distDir?: string;
   /** Spans exported (to a sink in the benchmark's process). */
   tracing?: boolean;
+  /** A copy of `../shared/yardstick` to run instead of the services (`--yardstick`). */
+  yardstick?: string;
 }
 
 export interface Measurement {
@@ -18,6 +20,8 @@ export interface Measurement {
   p90: number;
   p99: number;
   failed: number;
+  /** Each service's CPU time (user + system) during the run, divided by the requests answered. */
+  cpuMsPerRequest?: Record<string, number>;
   peakRssMiB?: Record<string, number>;
 }
 
@@ -50,6 +54,7 @@ export function benchReport(
     const baseP99 = median(of(baseline.label, key).map((m) => m.p99));
     for (const variant of variants) {
       const runs = of(variant.label, key);
+      if (runs.length === 0) continue; // a scenario the yardstick does not implement
       const rps = median(runs.map((m) => m.requestsPerSecond));
       const p99 = median(runs.map((m) => m.p99));
       const ratio = variant === baseline ? '' : `${(rps / base).toFixed(2)} | ${(p99 / baseP99).toFixed(2)}`;

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { paths, SERVICE_NAMES, ServiceName, TestSystem } from '../support';
 import { benchReport, Measurement, Variant } from './bench-report';
+import { YardstickSystem } from './yardstick-system';
 
 /**
  * The benchmark (`npm run bench`, see test/bench/run.js): each variant — this checkout, another
@@ -17,17 +19,40 @@ const WARM_UP_SECONDS = 2;
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,16,64').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '1');
 const VARIANTS = JSON.parse(process.env.BENCH_VARIANTS ?? '[{"label":"this checkout"}]') as Variant[];
-const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'catalogue,view,list10,purchase').split(',');
+const SCENARIOS = (
+  process.env.BENCH_SCENARIOS ?? 'catalogue,view,list10,list100,purchase,refund,claim'
+).split(',');
 
-interface Scenario {
-  method: 'GET' | 'POST';
-  path: string;
-  body?: string;
+/** One scenario as autocannon requests: a single request, or a sequence run in turn per connection. */
+type Scenario = autocannon.Request[];
+
+/** What a scenario needs of a running system: this repository's services or the yardstick. */
+interface BenchSystem {
+  url(service: ServiceName): string;
+  sql(service: ServiceName, text: string, params?: unknown[]): Promise<unknown>;
+  pid(service: ServiceName): number | undefined;
+  stop(): Promise<void>;
+}
+
+/** Scenarios the yardstick implements (it has no refund and no warranty claim). */
+const YARDSTICK_SCENARIOS = new Set(['catalogue', 'view', 'list10', 'list100', 'purchase']);
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+const PURCHASE_BODY = JSON.stringify({ model: 'Lego 8880', size: 'L' });
+
+async function purchase(system: BenchSystem, userUid: string): Promise<string> {
+  const answer = await fetch(system.url('store') + paths.storePurchase(userUid), {
+    method: 'POST',
+    headers: JSON_HEADERS,
+    body: PURCHASE_BODY,
+  });
+  if (answer.status !== 201) throw new Error(`Setting up: purchase answered ${answer.status}`);
+  return ((await answer.json()) as { orderUid: string }).orderUid;
 }
 
 /** A user with `orders` orders bought through the store; returns the user and the orders. */
 async function customer(
-  system: TestSystem,
+  system: BenchSystem,
   orders: number,
 ): Promise<{ userUid: string; orderUids: string[] }> {
   const userUid = randomUUID();
@@ -35,54 +60,72 @@ async function customer(
     `bench-${userUid}`,
     userUid,
   ]);
-  const store = system.http('store');
   const orderUids: string[] = [];
-  for (let i = 0; i < orders; i++) {
-    const answer = await store.post<{ orderUid: string }>(paths.storePurchase(userUid), {
-      model: 'Lego 8070',
-      size: 'M',
-    });
-    if (answer.status !== 201) throw new Error(`Setting up: purchase answered ${answer.status}`);
-    orderUids.push(answer.body.orderUid);
-  }
+  for (let i = 0; i < orders; i++) orderUids.push(await purchase(system, userUid));
   return { userUid, orderUids };
 }
 
-async function scenario(system: TestSystem, name: string): Promise<Scenario> {
+async function scenario(system: BenchSystem, name: string): Promise<Scenario> {
   switch (name) {
     case 'catalogue':
-      return { method: 'GET', path: paths.storeItems };
+      return [{ method: 'GET', path: paths.storeItems }];
     case 'view': {
       const { userUid, orderUids } = await customer(system, 1);
-      return { method: 'GET', path: paths.storeOrder(userUid, orderUids[0]) };
+      return [{ method: 'GET', path: paths.storeOrder(userUid, orderUids[0]) }];
     }
     case 'list10':
     case 'list100': {
       const { userUid } = await customer(system, Number(name.slice('list'.length)));
-      return { method: 'GET', path: paths.storeOrders(userUid) };
+      return [{ method: 'GET', path: paths.storeOrders(userUid) }];
     }
     case 'purchase': {
       const { userUid } = await customer(system, 0);
-      return {
-        method: 'POST',
-        path: paths.storePurchase(userUid),
-        body: JSON.stringify({ model: 'Lego 8880', size: 'L' }),
-      };
+      return [
+        { method: 'POST', path: paths.storePurchase(userUid), headers: JSON_HEADERS, body: PURCHASE_BODY },
+      ];
+    }
+    case 'refund': {
+      // Each connection buys, then refunds what it bought: both requests count.
+      const { userUid } = await customer(system, 0);
+      return [
+        {
+          method: 'POST',
+          path: paths.storePurchase(userUid),
+          headers: JSON_HEADERS,
+          body: PURCHASE_BODY,
+          onResponse: (status, body, context: { orderUid?: string }) => {
+            context.orderUid =
+              status === 201 ? (JSON.parse(body) as { orderUid: string }).orderUid : undefined;
+          },
+        },
+        {
+          method: 'DELETE',
+          setupRequest: (request, context: { orderUid?: string }) =>
+            context.orderUid
+              ? { ...request, path: paths.storeRefund(userUid, context.orderUid) }
+              : undefined!,
+        },
+      ];
+    }
+    case 'claim': {
+      // The same order claimed again and again: the first is decided RETURN, the rest REFUSE.
+      const { userUid, orderUids } = await customer(system, 1);
+      return [
+        {
+          method: 'POST',
+          path: paths.storeClaim(userUid, orderUids[0]),
+          headers: JSON_HEADERS,
+          body: JSON.stringify({ reason: 'benchmark' }),
+        },
+      ];
     }
     default:
       throw new Error(`Unknown scenario ${name}`);
   }
 }
 
-async function drive(url: string, request: Scenario, connections: number, seconds: number) {
-  return autocannon({
-    url: url + request.path,
-    method: request.method,
-    body: request.body,
-    headers: request.body ? { 'content-type': 'application/json' } : {},
-    connections,
-    duration: seconds,
-  });
+async function drive(url: string, requests: Scenario, connections: number, seconds: number) {
+  return autocannon({ url, requests, connections, duration: seconds });
 }
 
 /** Peak resident memory of a process so far (Linux: VmHWM), in MiB. */
@@ -90,6 +133,18 @@ function peakRssMiB(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Math.round(Number(match[1]) / 1024) : Number.NaN;
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux: /proc/PID/stat, 100 ticks/s). */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  // The fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function cpuOfServices(system: BenchSystem): Record<string, number> {
+  return Object.fromEntries(SERVICE_NAMES.map((service) => [service, cpuMs(system.pid(service))]));
 }
 
 /** Where the services send their spans when a variant traces: it takes them and answers 200. */
@@ -102,21 +157,55 @@ async function spanSink(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-async function runVariant(variant: Variant, round: number): Promise<Measurement[]> {
-  const sink = variant.tracing ? await spanSink() : undefined;
+async function startSystem(variant: Variant, sinkUrl: string | undefined): Promise<BenchSystem> {
+  if (variant.yardstick) {
+    const adminUrl = process.env.TEST_DATABASE_URL;
+    if (!adminUrl) throw new Error('The yardstick runs on PostgreSQL only (not with --embedded)');
+    return YardstickSystem.start(variant.yardstick, adminUrl);
+  }
+  const profiles = process.env.BENCH_CPU_PROF_DIR;
   const system = await TestSystem.start({
     distDir: variant.distDir,
-    env: { NODE_ENV: 'production', ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}) },
+    env: { NODE_ENV: 'production', ...(sinkUrl ? { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl } : {}) },
+    // Written when the service exits at the end of the run.
+    nodeArgs: profiles
+      ? Object.fromEntries(
+          SERVICE_NAMES.map((service) => [
+            service,
+            ['--cpu-prof', `--cpu-prof-dir=${join(profiles, service)}`],
+          ]),
+        )
+      : undefined,
   });
+  return {
+    url: (service) => system.url(service),
+    sql: (service, text, params) => system.sql(service, text, params),
+    pid: (service) => system.services[service].pid,
+    stop: () => system.stop(),
+  };
+}
+
+async function runVariant(variant: Variant, round: number): Promise<Measurement[]> {
+  const sink = variant.tracing ? await spanSink() : undefined;
+  const system = await startSystem(variant, sink?.url);
   const measurements: Measurement[] = [];
   try {
     // Enough stock for every purchase the benchmark makes.
     await system.sql('warehouse', 'UPDATE items SET available_count = 100000000');
     for (const name of SCENARIOS) {
-      const request = await scenario(system, name);
+      if (variant.yardstick && !YARDSTICK_SCENARIOS.has(name)) continue;
+      const requests = await scenario(system, name);
       for (const connections of CONNECTIONS) {
-        await drive(system.url('store'), request, connections, WARM_UP_SECONDS);
-        const result = await drive(system.url('store'), request, connections, SECONDS);
+        await drive(system.url('store'), requests, connections, WARM_UP_SECONDS);
+        const cpuBefore = cpuOfServices(system);
+        const result = await drive(system.url('store'), requests, connections, SECONDS);
+        const cpuAfter = cpuOfServices(system);
+        const cpuMsPerRequest = Object.fromEntries(
+          SERVICE_NAMES.map((service) => [
+            service,
+            (cpuAfter[service] - cpuBefore[service]) / Math.max(1, result.requests.total),
+          ]),
+        );
         measurements.push({
           variant: variant.label,
           round,
@@ -127,14 +216,16 @@ async function runVariant(variant: Variant, round: number): Promise<Measurement[
           p90: result.latency.p90,
           p99: result.latency.p99,
           failed: result.non2xx + result.errors + result.timeouts,
+          cpuMsPerRequest,
         });
         process.stdout.write(
-          `${variant.label} #${round} ${name} ×${connections}: ${result.requests.average} req/s, p99 ${result.latency.p99} ms\n`,
+          `${variant.label} #${round} ${name} ×${connections}: ${result.requests.average} req/s, p99 ${result.latency.p99} ms, ` +
+            `CPU ms per request ${SERVICE_NAMES.map((service) => `${service} ${cpuMsPerRequest[service].toFixed(2)}`).join(', ')}\n`,
         );
       }
     }
     const rss = Object.fromEntries(
-      SERVICE_NAMES.map((service: ServiceName) => [service, peakRssMiB(system.services[service].pid)]),
+      SERVICE_NAMES.map((service: ServiceName) => [service, peakRssMiB(system.pid(service))]),
     );
     for (const measurement of measurements) measurement.peakRssMiB = rss;
     return measurements;
@@ -157,6 +248,9 @@ describe('benchmark', () => {
     );
     process.stdout.write(`\n${report}\n`);
     if (process.env.BENCH_REPORT) writeFileSync(process.env.BENCH_REPORT, report);
-    expect(measurements.length).toBe(ROUNDS * VARIANTS.length * SCENARIOS.length * CONNECTIONS.length);
+    const runs = (variant: Variant) =>
+      SCENARIOS.filter((name) => !variant.yardstick || YARDSTICK_SCENARIOS.has(name)).length;
+    const expected = VARIANTS.reduce((sum, variant) => sum + runs(variant), 0) * ROUNDS * CONNECTIONS.length;
+    expect(measurements.length).toBe(expected);
   });
 });

@@ -1,17 +1,22 @@
 #!/usr/bin/env node
 /**
  * npm run bench -- [--seconds S] [--connections 1,16,64] [--scenarios catalogue,view,list10,list100,purchase]
- *                  [--rounds N] [--compare REF] [--tracing] [--embedded] [--report FILE]
+ *                  [--rounds N] [--compare REF] [--tracing] [--yardstick [DIR]] [--cpu-prof DIR] [--embedded] [--report FILE]
  *
  * Builds (npm script), then runs test/bench/bench.bench-spec.ts: the four services from this
  * checkout on the local PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres;
  * --embedded: PGlite), driven through the store by autocannon.
  *   --compare REF  also builds git revision REF in a worktree (sharing this node_modules) and
  *                  runs it alternately with this checkout, printing the ratios;
- *   --tracing      also runs this checkout with OpenTelemetry exporting every span.
+ *   --tracing      also runs this checkout with OpenTelemetry exporting every span;
+ *   --cpu-prof DIR each service of this checkout writes a V8 CPU profile per variant run to
+ *                  DIR/<service>/ (open in Chrome DevTools or speedscope as a flame graph);
+ *   --yardstick    also runs the yardstick (node:http + pg, default ../shared/yardstick beside
+ *                  this repository) alternately: a copy in a temporary folder that uses this
+ *                  node_modules' pg. Only its scenarios: catalogue, view, list10, list100, purchase.
  */
 const { execFileSync, spawnSync } = require('node:child_process');
-const { existsSync, mkdtempSync, rmSync, symlinkSync } = require('node:fs');
+const { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { ROOT, runJestProject } = require('../support/run-jest-project');
@@ -22,21 +27,27 @@ const valued = {
   scenarios: 'BENCH_SCENARIOS',
   rounds: 'BENCH_ROUNDS',
   report: 'BENCH_REPORT',
+  'cpu-prof': 'BENCH_CPU_PROF_DIR',
   compare: undefined,
 };
 const env = { ...process.env };
 const variants = [{ label: 'this checkout' }];
 let compare;
+let yardstick;
 let embedded = false;
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i++) {
   const name = args[i].replace(/^--/, '');
   if (name === 'tracing') variants.push({ label: 'this checkout, tracing on', tracing: true });
   else if (name === 'embedded') embedded = true;
+  else if (name === 'yardstick')
+    yardstick = resolve(
+      args[i + 1] && !args[i + 1].startsWith('--') ? args[++i] : join(ROOT, '..', 'shared', 'yardstick'),
+    );
   else if (name in valued && args[i + 1] !== undefined) {
     const value = args[++i];
     if (name === 'compare') compare = value;
-    else env[valued[name]] = name === 'report' ? resolve(value) : value;
+    else env[valued[name]] = name === 'report' || name === 'cpu-prof' ? resolve(value) : value;
   } else {
     console.error(`Unknown or incomplete option ${args[i]} (see the top of test/bench/run.js)`);
     process.exit(2);
@@ -47,7 +58,15 @@ else env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 delete env.TEST_AMQP_URL; // the benchmark's scenarios do not queue claims
 
 let worktree;
+let yardstickCopy;
 try {
+  if (yardstick) {
+    if (!existsSync(join(yardstick, 'start.mjs'))) throw new Error(`No yardstick in ${yardstick}`);
+    yardstickCopy = mkdtempSync(join(tmpdir(), 'store-yardstick-'));
+    cpSync(yardstick, yardstickCopy, { recursive: true, filter: (path) => !path.includes('node_modules') });
+    symlinkSync(join(ROOT, 'node_modules'), join(yardstickCopy, 'node_modules'));
+    variants.push({ label: 'yardstick', yardstick: yardstickCopy });
+  }
   if (compare) {
     worktree = mkdtempSync(join(tmpdir(), 'store-bench-'));
     execFileSync('git', ['worktree', 'add', '--detach', worktree, compare], { cwd: ROOT, stdio: 'inherit' });
@@ -60,6 +79,7 @@ try {
   env.BENCH_VARIANTS = JSON.stringify(variants);
   process.exitCode = runJestProject('bench', env, 2 * 60 * 60 * 1000);
 } finally {
+  if (yardstickCopy) rmSync(yardstickCopy, { recursive: true, force: true });
   if (worktree) {
     spawnSync('git', ['worktree', 'remove', '--force', worktree], { cwd: ROOT, stdio: 'inherit' });
     rmSync(worktree, { recursive: true, force: true });

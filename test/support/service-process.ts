@@ -49,6 +49,8 @@ export interface ServiceProcessOptions {
   env?: Record<string, string | undefined>;
   /** The build to run (default this checkout's `dist/`): a benchmark compares another revision's. */
   distDir?: string;
+  /** Node's own options before the script, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+  nodeArgs?: string[];
   startTimeoutMs?: number;
 }
 
@@ -129,6 +131,7 @@ export class ServiceProcess {
   readonly workDir: string;
   readonly logFile: string;
   private readonly env: NodeJS.ProcessEnv;
+  private readonly nodeArgs: string[];
   private readonly startTimeoutMs: number;
   private readonly distDir: string;
   private child?: ChildProcess;
@@ -144,6 +147,7 @@ export class ServiceProcess {
     this.logFile = join(options.workDir, 'logs', `${this.name}.log`);
     this.startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     this.distDir = options.distDir ?? join(REPO_ROOT, 'dist');
+    this.nodeArgs = options.nodeArgs ?? [];
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const name of CONTRACT_VARIABLES) delete env[name];
     for (const [name, value] of Object.entries({ ...options.env, PORT: String(options.port) })) {
@@ -176,7 +180,7 @@ export class ServiceProcess {
     let child: ChildProcess;
     try {
       writeSync(log, `\n----- ${new Date().toISOString()} starting ${this.name} on port ${this.port}\n`);
-      child = spawn(process.execPath, [main], {
+      child = spawn(process.execPath, [...this.nodeArgs, main], {
         cwd: this.workDir,
         env: this.env,
         stdio: ['ignore', log, log],

@@ -19,6 +19,8 @@ export interface TestSystemOptions {
   env?: Record<string, string>;
   /** Extra environment per service (wins over `env`), e.g. a short breaker pause for one caller. */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Node's own options per service (e.g. `--cpu-prof` for a benchmark's profile). */
+  nodeArgs?: Partial<Record<ServiceName, string[]>>;
   /**
    * Services to put behind a FaultProxy: their callers reach them through it, so that a test can
    * hold, refuse or lose the answer of chosen requests (`system.proxy(service)`).
@@ -123,6 +125,7 @@ export class TestSystem {
                 port,
                 workDir,
                 distDir: options.distDir,
+                nodeArgs: options.nodeArgs?.[service],
                 env: {
                   ORDER_SERVICE_URL: url('order'),
                   WAREHOUSE_SERVICE_URL: url('warehouse'),

@@ -71,6 +71,8 @@ export async function bootstrapService(
   app.use(exactJsonContentType);
   app.use(jsonBody());
   app.set('x-powered-by', false);
+  // Answers are dynamic JSON: hashing every body for an ETag costs more than clients gain from it.
+  app.set('etag', false);
   app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(
     new AllExceptionsFilter(app.get(HttpAdapterHost), [

@@ -41,5 +41,7 @@ export function createServiceLogger(settings: LoggingSettings, destination?: Des
       },
     });
   }
-  return destination ? pino(options, destination) : pino(options);
+  // Asynchronous: lines written while a write is in flight go out together in the next one (one
+  // syscall per burst, not per line); pino flushes what is left synchronously on exit.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }

@@ -45,7 +45,12 @@ export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
   });
   return {
     breaker,
-    policy: wrap(breaker, timeout(options.timeoutMs, TimeoutStrategy.Aggressive)),
+    // abortOnReturn off: the call has read its whole answer when it returns, and aborting its
+    // signal then would only build a DOMException (with a stack trace) per call.
+    policy: wrap(
+      breaker,
+      timeout(options.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }),
+    ),
     timeoutMs: options.timeoutMs,
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import {
   CatalogueItemResponse,
   ClaimRequest,
@@ -85,7 +85,9 @@ export class StockService {
   }
 
   async find(orderItemUid: string): Promise<OrderItemResponse> {
-    return toResponse(await this.getOrderItem(orderItemUid));
+    const [orderItem] = await this.findMany([orderItemUid]);
+    if (!orderItem) throw orderItemNotFound(orderItemUid);
+    return orderItem;
   }
 
   /**
@@ -123,13 +125,18 @@ export class StockService {
     if (!(await this.orderItems.existsBy({ orderItemUid }))) throw orderItemNotFound(orderItemUid);
   }
 
-  /** The order items among these uids that exist, in one query (the order list's batch read). */
-  async findMany(orderItemUids: string[]): Promise<OrderItemResponse[]> {
-    const orderItems = await this.orderItems.find({
-      where: { orderItemUid: In(orderItemUids) },
-      relations: { item: true },
-    });
-    return orderItems.filter(isUnit).map(toResponse);
+  /**
+   * The order items among these uids that hold a unit, in one query (the order list's batch
+   * read; one uid for a view). Hot: plain SQL, without the query builder's cost per call.
+   */
+  findMany(orderItemUids: string[]): Promise<OrderItemResponse[]> {
+    return queryRows<OrderItemResponse>(
+      this.items.manager,
+      `SELECT order_item.order_item_uid AS "orderItemUid", order_item.order_uid AS "orderUid", items.model, items.size
+         FROM order_item JOIN items ON items.id = order_item.item_id
+        WHERE order_item.order_item_uid = ANY($1::uuid[])`,
+      [orderItemUids],
+    );
   }
 
   /**

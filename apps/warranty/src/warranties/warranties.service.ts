@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import {
   WarrantyClaimRequest,
   WarrantyDecisionResponse,
@@ -18,7 +18,7 @@ function notFound(itemUid: string): NotFoundError {
   return new NotFoundError(`Warranty not found for itemUid '${itemUid}'`);
 }
 
-function toResponse(warranty: Warranty): WarrantyResponse {
+function toResponse(warranty: Pick<Warranty, 'itemUid' | 'warrantyDate' | 'status'>): WarrantyResponse {
   return {
     itemUid: warranty.itemUid,
     warrantyDate: warranty.warrantyDate.toISOString(),
@@ -62,16 +62,26 @@ export class WarrantiesService {
     );
   }
 
+  /** Hot read (every order view): plain SQL, without the query builder's cost per call. */
   async find(itemUid: string): Promise<WarrantyResponse> {
-    const warranty = await this.warranties.findOneBy({ itemUid, ...LIVE });
+    const [warranty] = await this.findLive([itemUid]);
     if (!warranty) throw notFound(itemUid);
-    return toResponse(warranty);
+    return warranty;
   }
 
   /** The warranties among these items that exist, in one query (the order list's batch read). */
-  async findMany(itemUids: string[]): Promise<WarrantyResponse[]> {
-    const warranties = await this.warranties.findBy({ itemUid: In(itemUids), ...LIVE });
-    return warranties.map(toResponse);
+  findMany(itemUids: string[]): Promise<WarrantyResponse[]> {
+    return this.findLive(itemUids);
+  }
+
+  private async findLive(itemUids: string[]): Promise<WarrantyResponse[]> {
+    const rows = await queryRows<Pick<Warranty, 'itemUid' | 'warrantyDate' | 'status'>>(
+      this.warranties.manager,
+      `SELECT item_uid AS "itemUid", warranty_date AS "warrantyDate", status
+         FROM warranty WHERE item_uid = ANY($1::uuid[]) AND voided_at IS NULL`,
+      [itemUids],
+    );
+    return rows.map(toResponse);
   }
 
   /**
