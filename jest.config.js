@@ -44,6 +44,16 @@ module.exports = {
       transform,
     },
     {
+      displayName: 'browser',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/browser'],
+      testRegex: '\\.browser-spec\\.ts$',
+      moduleFileExtensions: ['ts', 'js', 'json'],
+      moduleNameMapper,
+      transform,
+    },
+    {
       displayName: 'e2e',
       rootDir: __dirname,
       testEnvironment: 'node',

@@ -163,13 +163,16 @@ describe('Kubernetes manifests (deploy/kubernetes/overlays/production)', () => {
     ]);
   });
 
-  it("only the store's /api/ is reachable from outside the cluster", () => {
+  it("only the store's /api/ and its storefront are reachable from outside the cluster", () => {
     const ingresses = manifests.filter((manifest) => manifest.kind === 'Ingress');
     expect(ingresses).toHaveLength(1);
     const rules = ingresses[0].spec.rules as { http: { paths: unknown[] } }[];
     const paths = rules.flatMap((rule) => rule.http.paths);
+    const store = { service: { name: 'store', port: { name: 'http' } } };
     expect(paths).toEqual([
-      { path: '/api/', pathType: 'Prefix', backend: { service: { name: 'store', port: { name: 'http' } } } },
+      { path: '/api/', pathType: 'Prefix', backend: store },
+      { path: '/', pathType: 'Exact', backend: store },
+      { path: '/assets/', pathType: 'Prefix', backend: store },
     ]);
     for (const service of manifests.filter((manifest) => manifest.kind === 'Service')) {
       expect(service.spec.type ?? 'ClusterIP').toBe('ClusterIP');

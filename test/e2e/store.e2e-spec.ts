@@ -13,6 +13,7 @@ import {
   LOWER_UUID,
   OrderCreated,
   OrderView,
+  parsePrometheus,
   paths,
   SEED_CATALOGUE,
   SYSTEM_TIMEOUT_MS,
@@ -207,6 +208,42 @@ describe('store service /api/v1/store', () => {
       const alexOrders = await store.get<OrderView[]>(paths.storeOrders(ALEX_UID));
       expect(alexOrders.body.map((order) => order.orderUid)).not.toEqual(expect.arrayContaining([first]));
       expect(alexOrders.body.map((order) => order.orderUid)).not.toEqual(expect.arrayContaining([second]));
+    });
+
+    it('#1 costs one call to each service whatever the number of orders', async () => {
+      const callsPerTarget = async (): Promise<Record<string, number>> => {
+        const { text } = await store.get('/manage/prometheus', { notJson: true });
+        const calls: Record<string, number> = {};
+        for (const sample of parsePrometheus(text)) {
+          if (sample.name !== 'http_client_requests_seconds_count') continue;
+          calls[sample.labels.target] = (calls[sample.labels.target] ?? 0) + sample.value;
+        }
+        return calls;
+      };
+      const callsOfOneList = async (userUid: string) => {
+        const before = await callsPerTarget();
+        expect((await store.get(paths.storeOrders(userUid))).status).toBe(200);
+        const after = await callsPerTarget();
+        return Object.fromEntries(
+          Object.keys(after).map((target) => [target, after[target] - (before[target] ?? 0)]),
+        );
+      };
+      const few = randomUUID();
+      const many = randomUUID();
+      await system.sql('store', `INSERT INTO users (name, user_uid) VALUES ('Few', $1), ('Many', $2)`, [
+        few,
+        many,
+      ]);
+      await purchase(few);
+      for (let i = 0; i < 30; i++) await purchase(many);
+
+      const expected = { order: 1, warehouse: 1, warranty: 1 };
+      expect(await callsOfOneList(few)).toEqual(expected);
+      expect(await callsOfOneList(many)).toEqual(expected);
+      const list = await store.get<OrderView[]>(paths.storeOrders(many));
+      expect(list.body).toHaveLength(30);
+      // And the list is the views of its orders, one by one.
+      for (const order of list.body) expect(order).toEqual(await view(many, order.orderUid));
     });
 
     it("#2 is 404 for an unknown order and for another user's order; 400 for a bad UUID", async () => {

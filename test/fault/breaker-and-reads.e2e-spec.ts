@@ -119,7 +119,8 @@ describe('fault tolerance: breakers and degraded reads', () => {
       expect(view.body.warrantyStatus).toBe('ON_WARRANTY');
       const list = await store.get(`/api/v1/store/${ALEX_UID}/orders`);
       expect(list.status).toBe(200);
-      expect(list.body).toEqual([expect.objectContaining({ orderUid, model: null, size: null })]);
+      // The batch read degrades as the view of each order does.
+      expect(list.body).toEqual([view.body]);
     } finally {
       await system.services.warehouse.start();
     }
@@ -138,7 +139,9 @@ describe('fault tolerance: breakers and degraded reads', () => {
         warrantyDate: null,
         warrantyStatus: null,
       });
-      expect((await store.get(`/api/v1/store/${ALEX_UID}/orders`)).status).toBe(200);
+      const list = await store.get(`/api/v1/store/${ALEX_UID}/orders`);
+      expect(list.status).toBe(200);
+      expect(list.body).toEqual([view.body]);
     } finally {
       await system.services.warranty.start();
     }

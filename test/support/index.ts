@@ -11,7 +11,7 @@ export * from './infrastructure';
 export * from './broker';
 export * from './tcp-proxy';
 export * from './data-sources';
-export * from './prometheus';
+export { parsePrometheus, sampleValue, type Sample } from '@app/metrics';
 export * from './claims-fixture';
 export * from './otlp-receiver';
 export * from './jwks-server';

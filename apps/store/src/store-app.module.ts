@@ -11,8 +11,10 @@ import { CLAIM_EVENT } from './claims/claims.consumer';
 import { ClaimsConsumerModule, ClaimsModule } from './claims/claims.module';
 import { CLAIMS_PAYLOAD_KEY, claimsConnectionName, claimsRetrySchedule } from './claims/claims-microservice';
 import { storeSchema } from './database/schema';
+import { OpsModule } from './ops/ops.module';
 import { StoreOrdersModule } from './orders/store-orders.module';
 import { StoreConfig } from './store.config';
+import { WebPagesModule } from './web/web-pages.module';
 
 @Module({})
 export class StoreAppModule {
@@ -42,6 +44,8 @@ export class StoreAppModule {
         CatalogueModule,
         StoreOrdersModule,
         ClaimsModule,
+        OpsModule,
+        WebPagesModule,
         ...(config.AMQP_URL ? [ClaimsConsumerModule] : []),
       ],
     };

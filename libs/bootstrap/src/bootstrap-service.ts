@@ -30,6 +30,8 @@ export interface ServiceDescription {
   bearerAuth?: boolean;
   /** Express's "trust proxy" (which X-Forwarded-For hops tell the client's address). */
   trustProxy?: string;
+  /** A folder of static files served under a path prefix (the store's web pages' scripts). */
+  staticAssets?: { dir: string; prefix: string };
 }
 
 /** How long a stopping service may take to finish its requests and close its connections. */
@@ -50,6 +52,7 @@ export async function bootstrapService(
     publicGateway = false,
     bearerAuth = false,
     trustProxy,
+    staticAssets,
   }: ServiceDescription,
 ): Promise<INestApplication> {
   const pinoLogger = createServiceLogger({
@@ -73,6 +76,8 @@ export async function bootstrapService(
   app.set('x-powered-by', false);
   // Answers are dynamic JSON: hashing every body for an ETag costs more than clients gain from it.
   app.set('etag', false);
+  // Under its prefix only: an API request never costs a look-up in the file system.
+  if (staticAssets) app.useStaticAssets(staticAssets.dir, { prefix: staticAssets.prefix, index: false });
   app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(
     new AllExceptionsFilter(app.get(HttpAdapterHost), [

@@ -12,12 +12,14 @@ export interface HealthModuleOptions {
   imports?: ModuleMetadata['imports'];
 }
 
-/** `/manage/health` (+ liveness, readiness) in the contract's format, for every service. */
+/** `/manage/health` (+ liveness, readiness) in the contract's format, for every service; its report for other modules (the store's operations page). */
 @Module({})
 export class HealthModule {
   static forRoot({ indicators = [], imports = [] }: HealthModuleOptions = {}): DynamicModule {
     return {
       module: HealthModule,
+      global: true,
+      exports: [HealthService],
       imports: [TerminusModule.forRoot({ logger: false }), ...imports],
       controllers: [HealthController],
       providers: [

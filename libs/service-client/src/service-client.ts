@@ -89,6 +89,11 @@ export class ServiceClient {
     return this.request<void>('DELETE', path, undefined, options);
   }
 
+  /** A GET whose answer is not JSON (e.g. the Prometheus text of /manage/prometheus). */
+  getText(path: string, options?: RequestOptions): Promise<string> {
+    return this.request<string>('GET', path, undefined, options, (text) => text);
+  }
+
   /** HTTP_TIMEOUT_MS, or less: what is left of the current request's deadline. */
   private budgetMs(): number {
     const left = timeLeftMs();
@@ -105,6 +110,7 @@ export class ServiceClient {
     path: string,
     body: object | undefined,
     options: RequestOptions = {},
+    parse: (text: string) => T = parseJson,
   ): Promise<T> {
     const started = performance.now();
     const observe = (outcome: CallOutcome) =>
@@ -118,7 +124,7 @@ export class ServiceClient {
     const headers = { ...propagationHeaders(), ...options.headers, [BUDGET_HEADER]: String(budgetMs) };
     try {
       const result = await this.options.callPolicy.policy.execute(
-        ({ signal }) => this.send<T>(method, path, body, headers, signal),
+        ({ signal }) => this.send<T>(method, path, body, headers, signal, parse),
         budgetMs < this.options.callPolicy.timeoutMs ? AbortSignal.timeout(budgetMs) : undefined,
       );
       observe('success');
@@ -139,6 +145,7 @@ export class ServiceClient {
     body: object | undefined,
     headers: Record<string, string>,
     signal: AbortSignal,
+    parse: (text: string) => T,
   ): Promise<T> {
     const response = await this.pool.request({
       method,
@@ -152,7 +159,7 @@ export class ServiceClient {
     if (dependency) throw new ServiceUnavailableError(dependency);
     if (response.statusCode >= 500) throw new DownstreamServerError(response.statusCode);
     if (response.statusCode >= 400) throw this.clientError(response.statusCode, text, response.headers);
-    return (text ? JSON.parse(text) : undefined) as T;
+    return parse(text);
   }
 
   /** The callee is up but a service behind it is not: its answer names that other service. */
@@ -169,6 +176,10 @@ export class ServiceClient {
       retryAfter: typeof retryAfter === 'string' ? retryAfter : retryAfter?.[0],
     });
   }
+}
+
+function parseJson<T>(text: string): T {
+  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 function messageOf(text: string): string | undefined {

@@ -1,3 +1,7 @@
+/**
+ * The Prometheus text format read back: by the store's operations page (the other services'
+ * metrics) and by the tests (every exposition parsed strictly).
+ */
 /** One sample of the Prometheus text format: `name{label="value",…} number`. */
 export interface Sample {
   name: string;

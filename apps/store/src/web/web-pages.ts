@@ -1,0 +1,15 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The built web pages (apps/web, built by `npm run build` beside the store's bundle): the
+ * storefront at `/`, the operations page at `/manage/ops` (inside /manage/, where the deployment
+ * files keep it), their scripts and styles under `/assets/`.
+ */
+const WEB_ROOT = join(__dirname, 'web');
+
+export const WEB_ASSETS = join(WEB_ROOT, 'assets');
+export const SHOP_PAGE = join(WEB_ROOT, 'index.html');
+export const OPS_PAGE = join(WEB_ROOT, 'ops.html');
+
+export const webPagesBuilt = (): boolean => existsSync(SHOP_PAGE);

@@ -1,0 +1,214 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { CLAIM_PROCESSED_WITHIN_MS, REPO_ROOT, SYSTEM_TIMEOUT_MS, TestSystem } from '../support';
+
+/**
+ * The storefront (`/`) and the operations page (`/manage/ops`) in a real Chromium (Debian's,
+ * CHROMIUM_PATH to use another), against the four real services: buying, claiming, refunding,
+ * a double click, and services really killed and restarted while the pages show it.
+ * Screenshots of both pages land in test-results/browser/.
+ */
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = join(REPO_ROOT, 'test-results', 'browser');
+/** The pages read the store again within a few seconds; a service's breaker opens after 3 failures. */
+const PAGE_UPDATE_MS = 20_000;
+const SCRIPT_BUDGET_BYTES = 100 * 1024;
+
+jest.setTimeout(SYSTEM_TIMEOUT_MS);
+
+describe('storefront and operations page in Chromium', () => {
+  let system: TestSystem;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    [system, browser] = await Promise.all([
+      TestSystem.start({
+        env: { BREAKER_HALF_OPEN_AFTER_MS: '1000' },
+        serviceEnv: { store: { CLAIM_RETRY_DELAYS_MS: '250,500,1000,2000' } },
+      }),
+      chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--headless=new', '--no-sandbox'] }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  beforeEach(async () => {
+    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  });
+
+  afterEach(async () => {
+    await page.close();
+  });
+
+  const shop = () => page.goto(system.url('store') + '/');
+  const orderCards = () => page.locator('article.order');
+  const buyButton = (model: string, size: string) =>
+    page.getByRole('button', { name: `Buy ${model}, size ${size}` });
+  const message = () => page.locator('#message');
+
+  async function ordersOfAlex(): Promise<number> {
+    const answer = await system
+      .http('store')
+      .get<unknown[]>('/api/v1/store/6d2cb5a0-943c-4b96-9aa6-89eac7bdfd2b/orders');
+    return answer.body.length;
+  }
+
+  async function buy(model = 'Lego 8070', size = 'M'): Promise<string> {
+    await shop();
+    await buyButton(model, size).click();
+    await message().filter({ hasText: 'Bought' }).waitFor();
+    const orderUid = /order ([0-9a-f-]{36})/.exec((await message().textContent()) ?? '')?.[1];
+    if (!orderUid) throw new Error(`No order in "${await message().textContent()}"`);
+    return orderUid;
+  }
+
+  const card = (orderUid: string) => page.locator(`article[data-order="${orderUid}"]`);
+  const field = (orderUid: string, name: string) =>
+    card(orderUid)
+      .locator('dt', { hasText: new RegExp(`^${name}$`) })
+      .locator('xpath=following-sibling::dd[1]');
+
+  it('serves both pages with less than 100 KB of script', async () => {
+    const sizes = await Promise.all(
+      ['/assets/shop.js', '/assets/ops.js'].map(async (path) => {
+        const answer = await fetch(system.url('store') + path);
+        expect(answer.status).toBe(200);
+        return (await answer.arrayBuffer()).byteLength;
+      }),
+    );
+    expect(Math.max(...sizes)).toBeLessThan(SCRIPT_BUDGET_BYTES);
+    for (const page of ['/', '/manage/ops']) {
+      const answer = await fetch(system.url('store') + page);
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+    }
+  });
+
+  it('buys an item, which then shows in the orders with its warranty', async () => {
+    const before = await ordersOfAlex();
+    const orderUid = await buy('Lego 8880', 'L');
+
+    await card(orderUid).waitFor();
+    expect(await field(orderUid, 'Model').textContent()).toBe('Lego 8880');
+    expect(await field(orderUid, 'Size').textContent()).toBe('L');
+    expect(await field(orderUid, 'Warranty status').textContent()).toBe('ON_WARRANTY');
+    expect(await ordersOfAlex()).toBe(before + 1);
+    await page.screenshot({ path: join(SCREENSHOTS, 'storefront.png'), fullPage: true });
+  });
+
+  it('buys once on a double click', async () => {
+    const before = await ordersOfAlex();
+    await shop();
+    await buyButton('Lego 42070', 'L').dblclick();
+    await message().filter({ hasText: 'Bought' }).waitFor();
+    // Both clicks were handled once the button is enabled again and the orders are shown again.
+    await expect(buyButton('Lego 42070', 'L').isEnabled()).resolves.toBe(true);
+    await orderCards().nth(before).waitFor();
+    expect(await orderCards().count()).toBe(before + 1);
+    expect(await ordersOfAlex()).toBe(before + 1);
+  });
+
+  it('claims a warranty and shows the decision', async () => {
+    const orderUid = await buy();
+    await card(orderUid).getByLabel('Reason').fill('It broke');
+    await card(orderUid).getByRole('button', { name: 'Claim warranty' }).click();
+
+    await message().filter({ hasText: 'decided: RETURN' }).waitFor();
+    await field(orderUid, 'Warranty claim').filter({ hasText: 'RETURN' }).waitFor();
+    expect(await field(orderUid, 'Warranty status').textContent()).toBe('USE_WARRANTY');
+  });
+
+  it('refunds an order', async () => {
+    const orderUid = await buy();
+    await card(orderUid).getByRole('button', { name: 'Refund' }).click();
+
+    await message().filter({ hasText: 'refunded' }).waitFor();
+    await field(orderUid, 'Status').filter({ hasText: 'CANCELED' }).waitFor();
+    expect(await card(orderUid).getByRole('button', { name: 'Refund' }).count()).toBe(0);
+  });
+
+  it("shows the API's own message when a purchase is refused", async () => {
+    await shop();
+    await buyButton('Lego 8070', 'M').waitFor();
+    await system.sql('warehouse', "UPDATE items SET available_count = 0 WHERE model = 'Lego 8070'");
+    try {
+      const refused = await system
+        .http('store')
+        .post<{ message: string }>('/api/v1/store/6d2cb5a0-943c-4b96-9aa6-89eac7bdfd2b/purchase', {
+          model: 'Lego 8070',
+          size: 'M',
+        });
+      expect(refused.status).toBe(409);
+      await buyButton('Lego 8070', 'M').click();
+      await page.locator('#message.error').filter({ hasText: refused.body.message }).waitFor();
+      await page
+        .locator('#catalogue-rows tr', { hasText: 'Lego 8070' })
+        .filter({ hasText: 'sold out' })
+        .waitFor();
+    } finally {
+      await system.sql('warehouse', "UPDATE items SET available_count = 10000 WHERE model = 'Lego 8070'");
+    }
+  });
+
+  it("shows an unknown customer the store's 404 message", async () => {
+    await shop();
+    await page.fill('#user-uid', '00000000-0000-4000-8000-000000000000');
+    await page.getByRole('button', { name: 'Use' }).click();
+    await page
+      .locator('#orders')
+      .filter({ hasText: "User '00000000-0000-4000-8000-000000000000' not found" })
+      .waitFor();
+  });
+
+  it("shows 'unavailable' while warehouse is down, and the store's warehouse breaker open", async () => {
+    const orderUid = await buy();
+    await system.services.warehouse.kill();
+    try {
+      await shop();
+      await field(orderUid, 'Model').filter({ hasText: 'unavailable' }).waitFor();
+      expect(await field(orderUid, 'Size').textContent()).toBe('unavailable');
+      expect(await field(orderUid, 'Warranty status').textContent()).toBe('ON_WARRANTY');
+
+      await page.goto(system.url('store') + '/manage/ops');
+      const breaker = page.locator('tr[data-service="store"] li[data-breaker="warehouse"]');
+      await breaker.filter({ hasText: 'open' }).waitFor({ timeout: PAGE_UPDATE_MS });
+      await page.locator('tr[data-service="warehouse"]').filter({ hasText: 'down' }).waitFor();
+      await page.screenshot({ path: join(SCREENSHOTS, 'operations-warehouse-down.png'), fullPage: true });
+    } finally {
+      await system.services.warehouse.start();
+    }
+    // And it recovers: the page shows the breaker closed again once a trial call succeeds.
+    await page
+      .locator('tr[data-service="store"] li[data-breaker="warehouse"]')
+      .filter({ hasText: 'closed' })
+      .waitFor({ timeout: PAGE_UPDATE_MS });
+    await page
+      .locator('tr[data-service="warehouse"]')
+      .filter({ hasText: 'up' })
+      .waitFor({ timeout: PAGE_UPDATE_MS });
+    await page.screenshot({ path: join(SCREENSHOTS, 'operations.png'), fullPage: true });
+  });
+
+  it('shows a claim waiting while warranty is down, and its decision once warranty is back', async () => {
+    const orderUid = await buy();
+    await system.services.warranty.kill();
+    try {
+      await card(orderUid).getByLabel('Reason').fill('Missing bricks');
+      await card(orderUid).getByRole('button', { name: 'Claim warranty' }).click();
+      await message().filter({ hasText: 'is waiting' }).waitFor();
+      await field(orderUid, 'Warranty claim').filter({ hasText: 'waiting for a decision' }).waitFor();
+      await page.screenshot({ path: join(SCREENSHOTS, 'storefront-claim-waiting.png'), fullPage: true });
+    } finally {
+      await system.services.warranty.start();
+    }
+    await field(orderUid, 'Warranty claim')
+      .filter({ hasText: 'RETURN' })
+      .waitFor({ timeout: CLAIM_PROCESSED_WITHIN_MS });
+  });
+});
