@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
-import { CLAIM_PROCESSED_WITHIN_MS, REPO_ROOT, SYSTEM_TIMEOUT_MS, TestSystem } from '../support';
+import {
+  ALEX_UID,
+  CLAIM_PROCESSED_WITHIN_MS,
+  JwksServer,
+  REPO_ROOT,
+  SYSTEM_TIMEOUT_MS,
+  TestSystem,
+} from '../support';
 
 /**
  * The storefront (`/`) and the operations page (`/manage/ops`) in a real Chromium (Debian's,
@@ -17,24 +24,32 @@ const SCRIPT_BUDGET_BYTES = 100 * 1024;
 
 jest.setTimeout(SYSTEM_TIMEOUT_MS);
 
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless=new', '--no-sandbox'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
 describe('storefront and operations page in Chromium', () => {
   let system: TestSystem;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    [system, browser] = await Promise.all([
-      TestSystem.start({
-        env: { BREAKER_HALF_OPEN_AFTER_MS: '1000' },
-        serviceEnv: { store: { CLAIM_RETRY_DELAYS_MS: '250,500,1000,2000' } },
-      }),
-      chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--headless=new', '--no-sandbox'] }),
-    ]);
+    system = await TestSystem.start({
+      env: { BREAKER_HALF_OPEN_AFTER_MS: '1000' },
+      serviceEnv: { store: { CLAIM_RETRY_DELAYS_MS: '250,500,1000,2000' } },
+    });
   });
 
   afterAll(async () => {
-    await browser?.close();
     await system?.stop();
   });
 
@@ -100,6 +115,25 @@ describe('storefront and operations page in Chromium', () => {
     expect(await field(orderUid, 'Warranty status').textContent()).toBe('ON_WARRANTY');
     expect(await ordersOfAlex()).toBe(before + 1);
     await page.screenshot({ path: join(SCREENSHOTS, 'storefront.png'), fullPage: true });
+  });
+
+  it('can be used with the keyboard alone', async () => {
+    const before = await ordersOfAlex();
+    await shop();
+    await buyButton('Lego 8070', 'M').focus();
+    await page.keyboard.press('Enter');
+    await message().filter({ hasText: 'Bought' }).waitFor();
+    expect(await ordersOfAlex()).toBe(before + 1);
+  });
+
+  it('fits a phone screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shop();
+    await buyButton('Lego 8070', 'M').waitFor();
+    await orderCards().first().waitFor();
+    // Nothing wider than the screen: no sideways scrolling of the page.
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'storefront-phone.png'), fullPage: true });
   });
 
   it('buys once on a double click', async () => {
@@ -210,5 +244,44 @@ describe('storefront and operations page in Chromium', () => {
     await field(orderUid, 'Warranty claim')
       .filter({ hasText: 'RETURN' })
       .waitFor({ timeout: CLAIM_PROCESSED_WITHIN_MS });
+  });
+});
+
+describe('storefront with tokens required (AUTH_JWKS_URL)', () => {
+  let jwks: JwksServer;
+  let system: TestSystem;
+  let page: Page;
+
+  beforeAll(async () => {
+    jwks = await JwksServer.start();
+    system = await TestSystem.start({
+      serviceEnv: {
+        store: {
+          AUTH_JWKS_URL: jwks.url,
+          AUTH_ISSUER: JwksServer.ISSUER,
+          AUTH_AUDIENCE: JwksServer.AUDIENCE,
+        },
+      },
+    });
+    page = await browser.newPage();
+  });
+
+  afterAll(async () => {
+    await page?.close();
+    await system?.stop();
+    await jwks?.close();
+  });
+
+  it('asks for a token, and buys with one', async () => {
+    await page.goto(system.url('store') + '/');
+    // The catalogue is open; the orders need a token.
+    await page.getByRole('button', { name: 'Buy Lego 8070, size M' }).waitFor();
+    await page.locator('#orders').filter({ hasText: 'token' }).waitFor();
+
+    await page.fill('#token', await jwks.token(ALEX_UID));
+    await page.getByRole('button', { name: 'Use' }).click();
+    await page.getByRole('button', { name: 'Buy Lego 8070, size M' }).click();
+    await page.locator('#message').filter({ hasText: 'Bought' }).waitFor();
+    await page.locator('article.order').first().waitFor();
   });
 });

@@ -26,10 +26,11 @@ function say(text: string, kind: 'info' | 'error' = 'info'): void {
   message.textContent = text;
 }
 
-function explain(error: unknown): void {
+/** The API's message; for a 401, what to do about it too. */
+function errorText(error: unknown): string {
   if (error instanceof ApiError && error.status === 401)
-    say(`${error.message}. This store needs a sign-in token: paste it in the token field.`, 'error');
-  else say(error instanceof Error ? error.message : String(error), 'error');
+    return `${error.message}. This store needs a sign-in token: paste it in the token field.`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Runs one user action with its button disabled, then shows the store's state again. */
@@ -39,7 +40,7 @@ async function act(button: HTMLButtonElement, intent: string, action: (key: stri
     const done = await intents.run(intent, action);
     if (done) say(done);
   } catch (error) {
-    explain(error);
+    say(errorText(error), 'error');
   } finally {
     button.disabled = false;
     await refresh();
@@ -140,10 +141,6 @@ async function refresh(): Promise<void> {
     render(ordersList, ...(views.length ? [...views].reverse().map(orderCard) : ['No orders yet.']));
     scheduleRefreshWhilePending(views);
   } else render(ordersList, h('p', { class: 'error' }, errorText(orders.reason)));
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function scheduleRefreshWhilePending(orders: OrderView[]): void {
