@@ -166,7 +166,11 @@ async function startSystem(variant: Variant, sinkUrl: string | undefined): Promi
   const profiles = process.env.BENCH_CPU_PROF_DIR;
   const system = await TestSystem.start({
     distDir: variant.distDir,
-    env: { NODE_ENV: 'production', ...(sinkUrl ? { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl } : {}) },
+    env: {
+      NODE_ENV: 'production',
+      ...(sinkUrl ? { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl } : {}),
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    },
     // Written when the service exits at the end of the run.
     nodeArgs: profiles
       ? Object.fromEntries(

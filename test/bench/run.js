@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm run bench -- [--seconds S] [--connections 1,16,64] [--scenarios catalogue,view,list10,list100,purchase]
- *                  [--rounds N] [--compare REF] [--tracing] [--yardstick [DIR]] [--cpu-prof DIR] [--embedded] [--report FILE]
+ *                  [--rounds N] [--compare REF] [--tracing] [--yardstick [DIR]] [--cpu-prof DIR] [--node-options OPTS] [--embedded] [--report FILE]
  *
  * Builds (npm script), then runs test/bench/bench.bench-spec.ts: the four services from this
  * checkout on the local PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres;
@@ -11,6 +11,7 @@
  *   --tracing      also runs this checkout with OpenTelemetry exporting every span;
  *   --cpu-prof DIR each service of this checkout writes a V8 CPU profile per variant run to
  *                  DIR/<service>/ (open in Chrome DevTools or speedscope as a flame graph);
+ *   --node-options "OPTS"  NODE_OPTIONS for the services of this checkout (e.g. V8 heap sizes);
  *   --yardstick    also runs the yardstick (node:http + pg, default ../shared/yardstick beside
  *                  this repository) alternately: a copy in a temporary folder that uses this
  *                  node_modules' pg. Only its scenarios: catalogue, view, list10, list100, purchase.
@@ -28,6 +29,7 @@ const valued = {
   rounds: 'BENCH_ROUNDS',
   report: 'BENCH_REPORT',
   'cpu-prof': 'BENCH_CPU_PROF_DIR',
+  'node-options': 'BENCH_NODE_OPTIONS',
   compare: undefined,
 };
 const env = { ...process.env };

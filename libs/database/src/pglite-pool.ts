@@ -74,6 +74,21 @@ const DEFAULT_LEASE_TIMEOUT_MS = 60_000;
  * and keeps one database per process). Waiters are served in order; a health check's ping goes
  * before them, so that a busy service is not reported dead.
  */
+/**
+ * PostgreSQL's memory settings for the embedded engine, sized for one service's small tables
+ * rather than a server's: shared_buffers 16 MB instead of 128 MB cuts a service's resident memory
+ * by ~140 MB (its WebAssembly memory never shrinks once touched), at no measured cost in
+ * throughput (docs/benchmarks.md).
+ */
+const EMBEDDED_MEMORY_SETTINGS = [
+  '-c',
+  'shared_buffers=16MB',
+  '-c',
+  'work_mem=1MB',
+  '-c',
+  'temp_buffers=1MB',
+];
+
 export class PglitePool extends EventEmitter {
   private readonly logger = new Logger('EmbeddedDatabase');
   private readonly db: Promise<PGlite>;
@@ -84,7 +99,10 @@ export class PglitePool extends EventEmitter {
   constructor(options: PglitePoolOptions) {
     super();
     this.leaseTimeoutMs = options.leaseTimeoutMs ?? DEFAULT_LEASE_TIMEOUT_MS;
-    this.db = PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+    this.db = PGlite.create({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      startParams: [...PGlite.defaultStartParams, ...EMBEDDED_MEMORY_SETTINGS],
+    });
     this.db.catch(() => undefined); // reported through connect()
   }
 
