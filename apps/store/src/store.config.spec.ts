@@ -7,7 +7,11 @@ describe('StoreConfig: security settings', () => {
     expect(sut.AUTH_JWKS_URL).toBeUndefined();
     expect(sut.RATE_LIMIT_PER_MINUTE).toBeUndefined();
     expect(sut.TRUST_PROXY).toBeUndefined();
-    expect(sut).toMatchObject({ AUTH_CLOCK_TOLERANCE_S: 30, AUTH_JWKS_COOLDOWN_MS: 30_000 });
+    expect(sut).toMatchObject({
+      AUTH_CLOCK_TOLERANCE_S: 30,
+      AUTH_JWKS_COOLDOWN_MS: 30_000,
+      RATE_LIMIT_WINDOW_MS: 60_000,
+    });
   });
 
   it('reads a JWKS, issuer, audience, rate limit and trusted proxies; empty ones stay off', () => {
@@ -34,11 +38,14 @@ describe('StoreConfig: security settings', () => {
       loadConfig(StoreConfig, {
         AUTH_JWKS_URL: 'file:///etc/keys.json',
         RATE_LIMIT_PER_MINUTE: '0',
+        RATE_LIMIT_WINDOW_MS: '10',
         TRUST_PROXY: 'everyone please',
         HOST: 'two words',
       });
     expect(load).toThrow(ConfigValidationError);
-    expect(load).toThrow(/AUTH_JWKS_URL[\s\S]*RATE_LIMIT_PER_MINUTE[\s\S]*TRUST_PROXY/);
+    expect(load).toThrow(
+      /AUTH_JWKS_URL[\s\S]*RATE_LIMIT_PER_MINUTE[\s\S]*RATE_LIMIT_WINDOW_MS[\s\S]*TRUST_PROXY/,
+    );
     expect(load).toThrow(/HOST/);
   });
 });

@@ -93,6 +93,15 @@ export class StoreConfig extends BaseServiceConfig {
   RATE_LIMIT_PER_MINUTE?: number;
 
   /**
+   * The window RATE_LIMIT_PER_MINUTE counts over: a minute. Shorter only where waiting out a
+   * minute costs too much (the tests).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  RATE_LIMIT_WINDOW_MS = 60_000;
+
+  /**
    * Behind a reverse proxy or an ingress: which X-Forwarded-For hops to trust to find the
    * client's address — a number of hops, or addresses/subnets separated by commas
    * (Express's "trust proxy"). Unset: the connection's address.

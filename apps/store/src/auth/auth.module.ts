@@ -16,13 +16,15 @@ import { UserTokenGuard } from './user-token.guard';
 export class AuthModule {
   static forRoot(config: StoreConfig): DynamicModule {
     const limit = config.RATE_LIMIT_PER_MINUTE;
+    const windowMs = config.RATE_LIMIT_WINDOW_MS;
+    const per = windowMs === 60_000 ? 'a minute' : `every ${windowMs / 1000} s`;
     return {
       module: AuthModule,
       imports: limit
         ? [
             ThrottlerModule.forRoot({
-              throttlers: [{ name: 'default', ttl: 60_000, limit }],
-              errorMessage: `Too many requests: at most ${limit} a minute`,
+              throttlers: [{ name: 'default', ttl: windowMs, limit }],
+              errorMessage: `Too many requests: at most ${limit} ${per}`,
             }),
           ]
         : [],
