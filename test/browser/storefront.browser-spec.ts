@@ -255,13 +255,7 @@ describe('storefront with tokens required (AUTH_JWKS_URL)', () => {
   beforeAll(async () => {
     jwks = await JwksServer.start();
     system = await TestSystem.start({
-      serviceEnv: {
-        store: {
-          AUTH_JWKS_URL: jwks.url,
-          AUTH_ISSUER: JwksServer.ISSUER,
-          AUTH_AUDIENCE: JwksServer.AUDIENCE,
-        },
-      },
+      serviceEnv: { store: jwks.storeAuthEnv },
     });
     page = await browser.newPage();
   });

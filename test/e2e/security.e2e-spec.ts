@@ -37,9 +37,7 @@ describe('security: tokens, rate limits, headers', () => {
     system = await TestSystem.start({
       serviceEnv: {
         store: {
-          AUTH_JWKS_URL: jwks.url,
-          AUTH_ISSUER: JwksServer.ISSUER,
-          AUTH_AUDIENCE: JwksServer.AUDIENCE,
+          ...jwks.storeAuthEnv,
           AUTH_JWKS_COOLDOWN_MS: String(JWKS_COOLDOWN_MS),
           RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
           RATE_LIMIT_WINDOW_MS: String(RATE_LIMIT_WINDOW_S * 1000),

@@ -34,6 +34,11 @@ export class JwksServer {
     return `http://127.0.0.1:${this.port}/.well-known/jwks.json`;
   }
 
+  /** The store's settings that make it require tokens signed by this key set. */
+  get storeAuthEnv(): Record<string, string> {
+    return { AUTH_JWKS_URL: this.url, AUTH_ISSUER: JwksServer.ISSUER, AUTH_AUDIENCE: JwksServer.AUDIENCE };
+  }
+
   /** How many times the key set was fetched. */
   fetches = 0;
 
