@@ -139,7 +139,8 @@ function peakRssMiB(pid: number | undefined): number {
 function cpuMs(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
   // The fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
@@ -176,7 +177,10 @@ async function startSystem(variant: Variant, sinkUrl: string | undefined): Promi
       ? Object.fromEntries(
           SERVICE_NAMES.map((service) => [
             service,
-            ['--cpu-prof', `--cpu-prof-dir=${join(profiles, service)}`],
+            [
+              '--cpu-prof',
+              `--cpu-prof-dir=${join(profiles, variant.label.replace(/[^\w.-]+/g, '-'), service)}`,
+            ],
           ]),
         )
       : undefined,

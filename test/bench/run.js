@@ -9,9 +9,9 @@
  *   --compare REF  also builds git revision REF in a worktree (sharing this node_modules) and
  *                  runs it alternately with this checkout, printing the ratios;
  *   --tracing      also runs this checkout with OpenTelemetry exporting every span;
- *   --cpu-prof DIR each service of this checkout writes a V8 CPU profile per variant run to
- *                  DIR/<service>/ (open in Chrome DevTools or speedscope as a flame graph);
- *   --node-options "OPTS"  NODE_OPTIONS for the services of this checkout (e.g. V8 heap sizes);
+ *   --cpu-prof DIR each service writes a V8 CPU profile per run to DIR/<variant>/<service>/
+ *                  (a flame graph in Chrome DevTools or speedscope; summary: profile-summary.js);
+ *   --node-options "OPTS"  NODE_OPTIONS for the services of every variant but the yardstick;
  *   --yardstick    also runs the yardstick (node:http + pg, default ../shared/yardstick beside
  *                  this repository) alternately: a copy in a temporary folder that uses this
  *                  node_modules' pg. Only its scenarios: catalogue, view, list10, list100, purchase.

@@ -101,7 +101,7 @@ export class YardstickSystem {
   }
 
   async stop(): Promise<void> {
-    if (this.launcher.exitCode !== null) return;
+    if (this.launcher.exitCode !== null || this.launcher.signalCode !== null) return;
     const exited = new Promise((resolve) => this.launcher.once('exit', resolve));
     this.launcher.kill('SIGTERM');
     await exited;

@@ -102,7 +102,21 @@ describe('storefront and operations page in Chromium', () => {
       const answer = await fetch(system.url('store') + page);
       expect(answer.status).toBe(200);
       expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+      // The security headers, and a policy that lets the page load only its own files, over
+      // whatever scheme it was loaded with.
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(answer.headers.get('x-powered-by')).toBeNull();
+      const policy = answer.headers.get('content-security-policy') ?? '';
+      expect(policy).toContain("default-src 'self'");
+      expect(policy).not.toContain('upgrade-insecure-requests');
     }
+    // Only the built files, and only read: JSON 404 and 405 as everywhere else.
+    const missing = await fetch(system.url('store') + '/assets/..%2Fmain.js');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toBe('application/json');
+    const posted = await fetch(system.url('store') + '/assets/shop.js', { method: 'POST' });
+    expect(posted.status).toBe(405);
+    expect(posted.headers.get('allow')).toContain('GET');
   });
 
   it('buys an item, which then shows in the orders with its warranty', async () => {
@@ -145,6 +159,33 @@ describe('storefront and operations page in Chromium', () => {
     await expect(buyButton('Lego 42070', 'L').isEnabled()).resolves.toBe(true);
     await orderCards().nth(before).waitFor();
     expect(await orderCards().count()).toBe(before + 1);
+    expect(await ordersOfAlex()).toBe(before + 1);
+  });
+
+  it("buys once when a purchase's answer is lost and the customer clicks again", async () => {
+    const before = await ordersOfAlex();
+    await shop();
+    let sentKey: string | undefined;
+    await page.route(
+      '**/purchase',
+      async (route) => {
+        sentKey = route.request().headers()['idempotency-key'];
+        await route.fetch(); // the store gets the purchase and buys…
+        await route.abort('connectionreset'); // …but its answer never reaches the page
+      },
+      { times: 1 },
+    );
+    await buyButton('Lego 42070', 'L').click();
+    await message().filter({ hasText: 'cannot be reached' }).waitFor();
+    expect(sentKey).toBeDefined();
+    expect(await ordersOfAlex()).toBe(before + 1);
+
+    const retried = page.waitForResponse((response) => response.url().endsWith('/purchase'));
+    await buyButton('Lego 42070', 'L').click();
+    const answer = await retried;
+    expect(answer.request().headers()['idempotency-key']).toBe(sentKey);
+    expect(answer.headers()['idempotent-replayed']).toBe('true');
+    await message().filter({ hasText: 'Bought' }).waitFor();
     expect(await ordersOfAlex()).toBe(before + 1);
   });
 

@@ -3,7 +3,6 @@ import '@app/tracing/register';
 import { bootstrapService, runService } from '@app/bootstrap';
 import { loadConfig } from '@app/config';
 import { connectClaimsConsumer } from './claims/claims-microservice';
-import { WEB_ASSETS, webPagesBuilt } from './web/web-pages';
 import { StoreAppModule } from './store-app.module';
 import { StoreConfig } from './store.config';
 
@@ -15,6 +14,5 @@ runService(async () => {
     publicGateway: true,
     bearerAuth: config.AUTH_JWKS_URL !== undefined,
     trustProxy: config.TRUST_PROXY,
-    staticAssets: webPagesBuilt() ? { dir: WEB_ASSETS, prefix: '/assets/' } : undefined,
   });
 });

@@ -8,6 +8,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The store's Retry-After: the same request may succeed later (409 "still running", 429). */
+    readonly retryAfter?: string,
   ) {
     super(message);
   }
@@ -46,7 +48,11 @@ export async function call<T>(path: string, options: CallOptions = {}): Promise<
   const text = await response.text();
   const body: unknown = text ? parseJson(text) : undefined;
   if (!response.ok)
-    throw new ApiError(response.status, messageOf(body) ?? `The store answered ${response.status}`);
+    throw new ApiError(
+      response.status,
+      messageOf(body) ?? `The store answered ${response.status}`,
+      response.headers.get('retry-after') ?? undefined,
+    );
   return { status: response.status, body: body as T };
 }
 

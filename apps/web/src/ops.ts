@@ -1,7 +1,6 @@
 import type { OpsState, RequestTotals, ServiceState } from '../../store/src/ops/ops-state';
 import { call } from './api';
 import { byId, h, render } from './dom';
-import { Intents } from './intents';
 
 /** How often the page reads the system's state again. */
 const REFRESH_MS = 3_000;
@@ -15,7 +14,6 @@ interface DeadClaim {
   failedAt: string;
 }
 
-const intents = new Intents();
 let previous: OpsState | undefined;
 
 /** Requests per second between two snapshots of a service's cumulative counters. */
@@ -96,7 +94,7 @@ function deadClaimRow(claim: DeadClaim): HTMLTableRowElement {
   );
   replay.addEventListener(
     'click',
-    () => void operate(replay, `replay:${claim.claimUid}`, `/manage/claims/dead/${claim.claimUid}/replay`),
+    () => void operate(replay, `/manage/claims/dead/${claim.claimUid}/replay`),
   );
   return h(
     'tr',
@@ -111,10 +109,12 @@ function deadClaimRow(claim: DeadClaim): HTMLTableRowElement {
   );
 }
 
-async function operate(button: HTMLButtonElement, intent: string, path: string): Promise<void> {
+/** An operator's action; its button is disabled until the store has answered. */
+async function operate(button: HTMLButtonElement, path: string): Promise<void> {
+  if (button.disabled) return;
   button.disabled = true;
   try {
-    await intents.run(intent, () => call(path, { method: 'POST' }));
+    await call(path, { method: 'POST' });
   } catch (error) {
     byId('message').textContent = error instanceof Error ? error.message : String(error);
   } finally {
@@ -165,8 +165,5 @@ async function loop(): Promise<void> {
 }
 
 const replayAll = byId<HTMLButtonElement>('replay-all');
-replayAll.addEventListener(
-  'click',
-  () => void operate(replayAll, 'replay-all', '/manage/claims/dead/replay'),
-);
+replayAll.addEventListener('click', () => void operate(replayAll, '/manage/claims/dead/replay'));
 void loop();

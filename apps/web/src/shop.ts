@@ -8,16 +8,19 @@ const SEEDED_USER = '6d2cb5a0-943c-4b96-9aa6-89eac7bdfd2b';
 /** While a claim waits for a decision, the orders are read again this often. */
 const PENDING_REFRESH_MS = 2_000;
 
-const intents = new Intents();
-let api = sessionApi();
+let api: StoreApi;
+let intents: Intents;
 let pendingRefresh: number | undefined;
+/** Which refresh is the latest: an answer of an older one (another customer's) is dropped. */
+let generation = 0;
 
-function sessionApi(): StoreApi {
+function startSession(): void {
   const userUid = localStorage.getItem('userUid') || SEEDED_USER;
   const token = sessionStorage.getItem('token') || undefined;
   byId<HTMLInputElement>('user-uid').value = userUid;
   byId<HTMLInputElement>('token').value = token ?? '';
-  return new StoreApi(userUid, token);
+  api = new StoreApi(userUid, token);
+  intents = new Intents(userUid.toLowerCase());
 }
 
 function say(text: string, kind: 'info' | 'error' = 'info'): void {
@@ -131,16 +134,36 @@ function orderCard(order: OrderView): HTMLElement {
 }
 
 async function refresh(): Promise<void> {
+  const current = ++generation;
   const [catalogue, orders] = await Promise.allSettled([api.catalogue(), api.orders()]);
+  if (current !== generation) return;
   const catalogueBody = byId('catalogue-rows');
   if (catalogue.status === 'fulfilled') render(catalogueBody, ...catalogue.value.map(catalogueRow));
   else render(catalogueBody, h('tr', {}, h('td', { colspan: '4' }, errorText(catalogue.reason))));
   const ordersList = byId('orders');
   if (orders.status === 'fulfilled') {
     const views = orders.value;
-    render(ordersList, ...(views.length ? [...views].reverse().map(orderCard) : ['No orders yet.']));
+    keepingTypedReasons(() =>
+      render(ordersList, ...(views.length ? [...views].reverse().map(orderCard) : ['No orders yet.'])),
+    );
     scheduleRefreshWhilePending(views);
   } else render(ordersList, h('p', { class: 'error' }, errorText(orders.reason)));
+}
+
+/** Re-rendering the orders keeps what the customer was typing as a claim's reason, and the focus. */
+function keepingTypedReasons(rerender: () => void): void {
+  const typed = [...document.querySelectorAll<HTMLInputElement>('input[name="reason"]')].map((input) => ({
+    id: input.id,
+    value: input.value,
+    focused: input === document.activeElement,
+  }));
+  rerender();
+  for (const { id, value, focused } of typed) {
+    const input = document.getElementById(id) as HTMLInputElement | null;
+    if (!input) continue;
+    input.value = value;
+    if (focused) input.focus();
+  }
 }
 
 function scheduleRefreshWhilePending(orders: OrderView[]): void {
@@ -155,9 +178,10 @@ byId('session').addEventListener('submit', (event) => {
   const token = byId<HTMLInputElement>('token').value.trim();
   if (token) sessionStorage.setItem('token', token);
   else sessionStorage.removeItem('token');
-  api = sessionApi();
+  startSession();
   say('Signed in');
   void refresh();
 });
 
+startSession();
 void refresh();

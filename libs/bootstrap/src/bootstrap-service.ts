@@ -30,8 +30,6 @@ export interface ServiceDescription {
   bearerAuth?: boolean;
   /** Express's "trust proxy" (which X-Forwarded-For hops tell the client's address). */
   trustProxy?: string;
-  /** A folder of static files served under a path prefix (the store's web pages' scripts). */
-  staticAssets?: { dir: string; prefix: string };
 }
 
 /** How long a stopping service may take to finish its requests and close its connections. */
@@ -52,7 +50,6 @@ export async function bootstrapService(
     publicGateway = false,
     bearerAuth = false,
     trustProxy,
-    staticAssets,
   }: ServiceDescription,
 ): Promise<INestApplication> {
   const pinoLogger = createServiceLogger({
@@ -76,8 +73,6 @@ export async function bootstrapService(
   app.set('x-powered-by', false);
   // Answers are dynamic JSON: hashing every body for an ETag costs more than clients gain from it.
   app.set('etag', false);
-  // Under its prefix only: an API request never costs a look-up in the file system.
-  if (staticAssets) app.useStaticAssets(staticAssets.dir, { prefix: staticAssets.prefix, index: false });
   app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(
     new AllExceptionsFilter(app.get(HttpAdapterHost), [

@@ -16,6 +16,9 @@ export function securityHeaders(): RequestHandler {
         'img-src': ["'self'", 'data:'],
         'style-src': ["'self'", "'unsafe-inline'"],
         'frame-ancestors': ["'none'"],
+        // Would send the pages' own scripts to https on a plain-HTTP address (an internal one,
+        // compose on a LAN): TLS is the ingress's, as HSTS is.
+        'upgrade-insecure-requests': null,
       },
     },
     strictTransportSecurity: false,

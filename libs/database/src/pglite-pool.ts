@@ -66,18 +66,9 @@ interface Waiter {
 const DEFAULT_LEASE_TIMEOUT_MS = 60_000;
 
 /**
- * A `pg.Pool` look-alike over one embedded PGlite database, given to TypeORM's postgres driver.
- *
- * PGlite has a single session, so the pool hands out one lease at a time: a TypeORM query
- * runner holds the session from connect to release, and a transaction of one request can never
- * interleave with statements of another (typeorm-pglite shares the session without such a lease,
- * and keeps one database per process). Waiters are served in order; a health check's ping goes
- * before them, so that a busy service is not reported dead.
- */
-/**
  * PostgreSQL's memory settings for the embedded engine, sized for one service's small tables
  * rather than a server's: shared_buffers 16 MB instead of 128 MB cuts a service's resident memory
- * by ~140 MB (its WebAssembly memory never shrinks once touched), at no measured cost in
+ * by ~110–130 MB (its WebAssembly memory never shrinks once touched), at no measured cost in
  * throughput (docs/benchmarks.md).
  */
 const EMBEDDED_MEMORY_SETTINGS = [
@@ -89,6 +80,15 @@ const EMBEDDED_MEMORY_SETTINGS = [
   'temp_buffers=1MB',
 ];
 
+/**
+ * A `pg.Pool` look-alike over one embedded PGlite database, given to TypeORM's postgres driver.
+ *
+ * PGlite has a single session, so the pool hands out one lease at a time: a TypeORM query
+ * runner holds the session from connect to release, and a transaction of one request can never
+ * interleave with statements of another (typeorm-pglite shares the session without such a lease,
+ * and keeps one database per process). Waiters are served in order; a health check's ping goes
+ * before them, so that a busy service is not reported dead.
+ */
 export class PglitePool extends EventEmitter {
   private readonly logger = new Logger('EmbeddedDatabase');
   private readonly db: Promise<PGlite>;

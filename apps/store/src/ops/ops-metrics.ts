@@ -3,9 +3,9 @@ import { BreakerState, RequestTotals } from './ops-state';
 
 const BREAKER_STATES: Record<number, BreakerState> = { 0: 'closed', 1: 'open', 2: 'half-open' };
 
-const isApiRoute = (sample: Sample) => !(sample.labels.route ?? '').startsWith('/manage');
+const isApiRoute = (sample: Sample) => (sample.labels.route ?? '').startsWith('/api/');
 
-/** The API's requests (the operations page's own reads of /manage excluded), all routes summed. */
+/** The API's requests (not /manage, not the web pages), all routes summed. */
 export function requestTotals(samples: Sample[]): RequestTotals {
   const buckets = new Map<number, number>();
   let count = 0;
@@ -35,8 +35,4 @@ export function gaugeBy(samples: Sample[], name: string, label: string): Record<
   return Object.fromEntries(
     samples.filter((sample) => sample.name === name).map((sample) => [sample.labels[label], sample.value]),
   );
-}
-
-export function gauge(samples: Sample[], name: string): number | undefined {
-  return samples.find((sample) => sample.name === name)?.value;
 }

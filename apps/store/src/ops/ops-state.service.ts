@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { describeError } from '@app/errors';
 import { HealthReport, HealthService } from '@app/health';
-import { MetricsRegistry, parsePrometheus, Sample } from '@app/metrics';
+import { MetricsRegistry, parsePrometheus, Sample, sampleValue } from '@app/metrics';
 import { DownstreamClient, OrderClient, WarehouseClient, WarrantyClient } from '@app/service-client';
-import { breakerStates, gauge, gaugeBy, requestTotals } from './ops-metrics';
+import { breakerStates, gaugeBy, requestTotals } from './ops-metrics';
 import { OpsState, ServiceState } from './ops-state';
 
 function parseOrNothing(text: string): Sample[] | undefined {
@@ -64,7 +64,7 @@ export class OpsStateService {
     ]);
     const store = own.samples ?? [];
     const order = others[0].samples;
-    const sagas = order && gauge(order, 'sagas_unfinished');
+    const sagas = order && sampleValue(order, 'sagas_unfinished');
     return {
       time: new Date().toISOString(),
       services: [
@@ -74,7 +74,7 @@ export class OpsStateService {
         ),
       ],
       claims: gaugeBy(store, 'warranty_claims', 'status'),
-      deadClaims: gauge(store, 'warranty_claims_dead') ?? 0,
+      deadClaims: sampleValue(store, 'warranty_claims_dead') ?? 0,
       unfinishedSagas: sagas ?? null,
     };
   }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -13,3 +13,11 @@ export const SHOP_PAGE = join(WEB_ROOT, 'index.html');
 export const OPS_PAGE = join(WEB_ROOT, 'ops.html');
 
 export const webPagesBuilt = (): boolean => existsSync(SHOP_PAGE);
+
+let assets: ReadonlySet<string> | undefined;
+
+/** The names of the files under /assets/, read once: nothing else is ever served from disk. */
+export function webAssets(): ReadonlySet<string> {
+  assets ??= new Set(existsSync(WEB_ASSETS) ? readdirSync(WEB_ASSETS) : []);
+  return assets;
+}
