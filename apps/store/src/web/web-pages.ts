@@ -12,7 +12,13 @@ export const WEB_ASSETS = join(WEB_ROOT, 'assets');
 export const SHOP_PAGE = join(WEB_ROOT, 'index.html');
 export const OPS_PAGE = join(WEB_ROOT, 'ops.html');
 
-export const webPagesBuilt = (): boolean => existsSync(SHOP_PAGE);
+let built: boolean | undefined;
+
+/** Whether `npm run build` built the pages, looked up once (a rebuild needs a restart anyway). */
+export function webPagesBuilt(): boolean {
+  built ??= existsSync(SHOP_PAGE);
+  return built;
+}
 
 let assets: ReadonlySet<string> | undefined;
 
