@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MAX_BATCH_SIZE } from '@app/contracts';
 import {
   byModel,
   CatalogueItem,
@@ -99,6 +100,24 @@ describe('internal services (warranty, warehouse, order)', () => {
     expect({ status: response.status, body: response.body }).toMatchObject({ status: 200 });
     return response.body;
   }
+
+  it('document their batch look-ups (the order list) in Swagger, with their bounded request', async () => {
+    const lookups = [
+      [warranty, '/api/v1/warranty/lookup'],
+      [warehouse, '/api/v1/warehouse/order-items/lookup'],
+    ] as const;
+    for (const [service, path] of lookups) {
+      const docs = await service.get<{ paths: Record<string, { post?: { requestBody?: unknown } }> }>(
+        '/api-docs-json',
+      );
+      expect(docs.status).toBe(200);
+      expect(docs.body.paths[path]?.post?.requestBody).toBeDefined();
+      // Over the bound: refused, not looked up.
+      const tooMany = Array.from({ length: MAX_BATCH_SIZE + 1 }, () => randomUUID());
+      const field = path.includes('warehouse') ? 'orderItemUids' : 'itemUids';
+      expect((await service.post(path, { [field]: tooMany })).status).toBe(400);
+    }
+  });
 
   describe('warranty service /api/v1/warranty', () => {
     it('POST /{itemUid} starts a warranty: 204, ON_WARRANTY, warrantyDate now', async () => {
