@@ -1,17 +1,24 @@
-import { DynamicModule, INestApplication, Logger } from '@nestjs/common';
+import { DynamicModule, HttpException, HttpStatus, INestApplication, Logger } from '@nestjs/common';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { BaseServiceConfig } from '@app/config';
 import { isDatabaseUnavailable } from '@app/database';
-import { AllExceptionsFilter, DatabaseUnavailableError, describeError, stackOf } from '@app/errors';
-import { accessLog, createServiceLogger, PinoNestLogger } from '@app/logging';
+import {
+  AllExceptionsFilter,
+  DatabaseUnavailableError,
+  describeError,
+  PayloadTooLargeError,
+  RoutedMethods,
+  stackOf,
+} from '@app/errors';
+import { createServiceLogger, installAccessLog, PinoNestLogger } from '@app/logging';
 import { HttpServerMetrics } from '@app/metrics';
-import { requestContext } from '@app/request-context';
-import { entryServiceName, flushTracing } from '@app/tracing';
-import { answerClientErrorsWithJson } from './client-error';
-import { jsonBody } from './json-body.middleware';
-import { securityHeaders } from './security-headers';
-import { exactJsonContentType } from './json-content-type.middleware';
+import { installRequestContext } from '@app/request-context';
+import { entryServiceName, flushTracing, installRouteNames } from '@app/tracing';
+import { answerClientErrorWithJson } from './client-error';
+import { installJsonBodyParser, MAX_BODY_BYTES } from './json-body.parser';
+import { installExactJsonContentType } from './json-content-type.hook';
+import { installSecurityHeaders } from './security-headers';
 import { setupSwagger } from './swagger';
 import { RequestValidationPipe } from './validation.pipe';
 
@@ -28,7 +35,7 @@ export interface ServiceDescription {
   publicGateway?: boolean;
   /** Requests need bearer tokens: the OpenAPI document shows the scheme. */
   bearerAuth?: boolean;
-  /** Express's "trust proxy" (which X-Forwarded-For hops tell the client's address). */
+  /** Which X-Forwarded-For hops tell the client's address: a hop count, or addresses/CIDRs. */
   trustProxy?: string;
 }
 
@@ -36,6 +43,31 @@ export interface ServiceDescription {
 export const SHUTDOWN_GRACE_MS = 15_000;
 /** Of which the last spans' export may take at most this long (tracing on only). */
 const TRACE_FLUSH_MS = 2_000;
+
+/** The longest path parameter the router takes: longer ones are refused by validation (400), not unrouted. */
+const MAX_PARAM_LENGTH = 16 * 1024;
+
+/**
+ * The HTTP server under Nest: Fastify, routing as Express did (any letter case, with or without
+ * a trailing slash), bodies up to 1 MiB, the parser's refusals answered with JSON.
+ */
+function httpAdapter(trustProxy: string | undefined): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: MAX_BODY_BYTES,
+    trustProxy: trustProxy === undefined ? false : /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    clientErrorHandler: answerClientErrorWithJson,
+    // No Nest middleware: every convention is a Fastify hook.
+    skipMiddie: true,
+  });
+}
+
+/** Fastify's own refusal of a body over the limit, in the contract's words. */
+function bodyTooLarge(error: unknown): PayloadTooLargeError | undefined {
+  return error instanceof HttpException && (error.getStatus() as HttpStatus) === HttpStatus.PAYLOAD_TOO_LARGE
+    ? new PayloadTooLargeError('Request body is larger than 1 MiB')
+    : undefined;
+}
 
 /**
  * Builds, configures and starts one service: the same HTTP conventions (1 MiB JSON bodies,
@@ -57,35 +89,33 @@ export async function bootstrapService(
     level: config.LOG_LEVEL,
     format: config.LOG_FORMAT,
   });
-  const app = await NestFactory.create<NestExpressApplication>(appModule, {
+  const app = await NestFactory.create<NestFastifyApplication>(appModule, httpAdapter(trustProxy), {
     bodyParser: false,
     logger: new PinoNestLogger(pinoLogger),
   });
   const logger = new Logger(`${config.serviceName}Service`);
-  if (trustProxy !== undefined)
-    app.set('trust proxy', /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy);
-  app.use(securityHeaders());
-  app.use(requestContext({ trustBudget: !publicGateway }));
-  app.use(accessLog(pinoLogger));
-  app.use(app.get(HttpServerMetrics).measure);
-  app.use(exactJsonContentType);
-  app.use(jsonBody());
-  app.set('x-powered-by', false);
-  // Answers are dynamic JSON: hashing every body for an ETag costs more than clients gain from it.
-  app.set('etag', false);
+  const server = app.getHttpAdapter().getInstance();
+  installSecurityHeaders(server);
+  installRequestContext(server, { trustBudget: !publicGateway });
+  installRouteNames(server);
+  installAccessLog(server, pinoLogger);
+  app.get(HttpServerMetrics).install(server);
+  installExactJsonContentType(server);
+  installJsonBodyParser(server);
+  const routedMethods = RoutedMethods.of(server);
   app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(
-    new AllExceptionsFilter(app.get(HttpAdapterHost), [
+    new AllExceptionsFilter(app.get(HttpAdapterHost), routedMethods, [
       (error) =>
         isDatabaseUnavailable(error) ? new DatabaseUnavailableError(config.serviceName) : undefined,
+      bodyTooLarge,
     ]),
   );
-  answerClientErrorsWithJson(app.getHttpServer());
   setupSwagger(app, `${config.serviceName} Service`, description, { bearerAuth });
   installGracefulShutdown(app, logger);
   connectMicroservices?.(app);
 
-  await (config.HOST ? app.listen(config.PORT, config.HOST) : app.listen(config.PORT));
+  await listen(app, config);
   logger.log(
     `${config.serviceName} Service listening on http://${config.HOST ?? 'localhost'}:${config.PORT}`,
   );
@@ -96,6 +126,21 @@ export async function bootstrapService(
     );
   }
   return app;
+}
+
+/**
+ * On HOST, else on every address as Node listens by default: IPv6 and IPv4 (`::`), or IPv4
+ * alone on a host without IPv6 (Fastify's own default would be loopback only).
+ */
+async function listen(app: INestApplication, { HOST, PORT }: BaseServiceConfig): Promise<void> {
+  if (HOST) return void (await app.listen(PORT, HOST));
+  try {
+    await app.listen(PORT, '::');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') throw error;
+    await app.listen(PORT, '0.0.0.0');
+  }
 }
 
 /**

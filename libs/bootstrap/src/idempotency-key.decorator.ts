@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { IDEMPOTENCY_KEY_HEADER, UUID_PATTERN } from '@app/contracts';
 import { BadRequestError } from '@app/errors';
 
@@ -9,7 +9,9 @@ import { BadRequestError } from '@app/errors';
  * lower case), `undefined` when absent; anything else is a 400.
  */
 export const IdempotencyKey = createParamDecorator((_data: unknown, context: ExecutionContext) => {
-  const value = context.switchToHttp().getRequest<Request>().headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()];
+  const value = context.switchToHttp().getRequest<FastifyRequest>().headers[
+    IDEMPOTENCY_KEY_HEADER.toLowerCase()
+  ];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !UUID_PATTERN.test(value)) {
     throw new BadRequestError(`${IDEMPOTENCY_KEY_HEADER} header must be a UUID`);

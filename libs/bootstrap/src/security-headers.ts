@@ -1,14 +1,15 @@
-import type { RequestHandler } from 'express';
+import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 
 /**
  * The usual security headers on every answer (helmet), tuned for a JSON API that also serves
- * Swagger UI: its page loads its own scripts and styles (`'self'`) and inline styles; nothing may
- * frame the API; no `X-Powered-By` (Express's is switched off too). HSTS is the TLS-terminating
- * ingress's to set, not a service's on plain HTTP.
+ * Swagger UI and the store's pages: they load their own scripts and styles (`'self'`) and inline
+ * styles; nothing may frame them; no `X-Powered-By`. HSTS is the TLS-terminating ingress's to
+ * set, not a service's on plain HTTP. Helmet sets them on the raw response, which Fastify's
+ * answer keeps.
  */
-export function securityHeaders(): RequestHandler {
-  return helmet({
+export function installSecurityHeaders(server: FastifyInstance): void {
+  const setHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: true,
       directives: {
@@ -24,4 +25,7 @@ export function securityHeaders(): RequestHandler {
     strictTransportSecurity: false,
     crossOriginEmbedderPolicy: false,
   });
+  server.addHook('onRequest', (request, reply, done) =>
+    setHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)),
+  );
 }

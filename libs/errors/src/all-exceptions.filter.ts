@@ -9,9 +9,9 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
-import { currentContext } from '@app/request-context';
-import type { Application, Request, Response } from 'express';
-import { allowedMethods } from './allowed-methods';
+import { currentContext, requestPath } from '@app/request-context';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RoutedMethods } from './allowed-methods';
 import { describeError, stackOf } from './describe-error';
 import { DomainException } from './domain.exception';
 import { httpHeadersOf, httpStatusOf } from './http-status';
@@ -50,25 +50,27 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
+    private readonly routedMethods: RoutedMethods,
     private readonly translators: ErrorTranslator[] = [],
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
-    const request = context.getRequest<Request>();
-    const response = context.getResponse<Response>();
+    const request = context.getRequest<FastifyRequest>();
+    const response = context.getResponse<FastifyReply>();
+    const { httpAdapter } = this.adapterHost;
     const answer = this.answerFor(exception, request);
-    if (response.headersSent) {
-      response.end();
+    if (httpAdapter.isHeadersSent(response)) {
+      httpAdapter.end(response);
       return;
     }
     for (const [name, value] of Object.entries(answer.headers ?? {})) {
-      response.setHeader(name, value);
+      httpAdapter.setHeader(response, name, value);
     }
-    response.status(answer.status).json(answer.body);
+    httpAdapter.reply(response, answer.body, answer.status);
   }
 
-  private answerFor(thrown: unknown, request: Request): ErrorAnswer {
+  private answerFor(thrown: unknown, request: FastifyRequest): ErrorAnswer {
     const exception = this.translate(thrown);
     if (exception instanceof DomainException) {
       return {
@@ -84,9 +86,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return { status: exception.getStatus(), body: { message: messageOf(exception) } };
     }
     // The request's id: the caller has it (X-Request-Id), and every log line of the request too.
-    const correlationId = currentContext()?.requestId ?? randomUUID();
+    const correlationId = request.requestContext?.requestId ?? currentContext()?.requestId ?? randomUUID();
     this.logger.error(
-      `Unexpected error ${correlationId} on ${request.method} ${request.originalUrl}`,
+      `Unexpected error ${correlationId} on ${request.method} ${request.url}`,
       stackOf(exception),
     );
     return {
@@ -107,22 +109,22 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   /** Nest's own "no route" 404 reads "Cannot METHOD /path". */
-  private isUnroutedRequest(exception: NotFoundException, request: Request): boolean {
-    return exception.message === `Cannot ${request.method} ${request.originalUrl}`;
+  private isUnroutedRequest(exception: NotFoundException, request: FastifyRequest): boolean {
+    return exception.message === `Cannot ${request.method} ${request.url}`;
   }
 
-  private unroutedAnswer(request: Request): ErrorAnswer {
-    const app = this.adapterHost.httpAdapter.getInstance<Application>();
-    const methods = allowedMethods(app, request.path);
+  private unroutedAnswer(request: FastifyRequest): ErrorAnswer {
+    const path = requestPath(request);
+    const methods = this.routedMethods.allowedFor(path);
     if (methods.length === 0) {
       return {
         status: HttpStatus.NOT_FOUND,
-        body: { message: `No route for ${request.method} ${request.path}` },
+        body: { message: `No route for ${request.method} ${path}` },
       };
     }
     return {
       status: HttpStatus.METHOD_NOT_ALLOWED,
-      body: { message: `Method ${request.method} is not allowed on ${request.path}` },
+      body: { message: `Method ${request.method} is not allowed on ${path}` },
       headers: { Allow: methods.join(', ') },
     };
   }

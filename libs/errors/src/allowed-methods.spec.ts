@@ -1,29 +1,38 @@
-import express from 'express';
-import { allowedMethods } from './allowed-methods';
+import Fastify from 'fastify';
+import { RoutedMethods } from './allowed-methods';
 
-/**
- * allowedMethods reads Express' router (a private API: `router.stack`, `route._methods()`). This
- * pins the shape it relies on, so that an upgrade of Express that changes it fails here, loudly,
- * instead of silently turning every 405 into a 404.
- */
-describe(allowedMethods.name, () => {
-  const sut = express();
-  sut.get('/api/v1/orders/:userUid', () => undefined);
-  sut.post('/api/v1/orders/:userUid', () => undefined);
-  sut.delete('/api/v1/orders/:orderUid', () => undefined);
-  sut.get('/manage/health', () => undefined);
+describe(RoutedMethods.name, () => {
+  const server = Fastify({ routerOptions: { ignoreTrailingSlash: true, caseSensitive: false } });
+  const sut = RoutedMethods.of(server);
+  const handler = () => Promise.resolve({});
+  server.get('/api/v1/orders/:userUid', handler);
+  server.post('/api/v1/orders/:userUid', handler);
+  server.delete('/api/v1/orders/:orderUid', handler);
+  server.get('/manage/health', handler);
+  server.get('/api-docs/*', handler);
 
-  it("lists the methods routed for a path, sorted and without repeats (Express' router shape)", () => {
-    expect(allowedMethods(sut, '/api/v1/orders/6d2cb5a0-943c-4b96-9aa6-89eac7bdfd2b')).toEqual([
+  beforeAll(() => server.ready());
+  afterAll(() => server.close());
+
+  it('lists the methods routed for a path — HEAD with each GET, as Fastify routes it — sorted and without repeats', () => {
+    expect(sut.allowedFor('/api/v1/orders/6d2cb5a0-943c-4b96-9aa6-89eac7bdfd2b')).toEqual([
       'DELETE',
       'GET',
       'HEAD',
       'POST',
     ]);
-    expect(allowedMethods(sut, '/manage/health')).toEqual(['GET', 'HEAD']);
+    expect(sut.allowedFor('/manage/health')).toEqual(['GET', 'HEAD']);
   });
 
-  it('lists nothing for a path no route matches', () => {
-    expect(allowedMethods(sut, '/nowhere')).toEqual([]);
+  it('matches as the router does: any case, a trailing slash, a wildcard', () => {
+    expect(sut.allowedFor('/MANAGE/Health/')).toEqual(['GET', 'HEAD']);
+    expect(sut.allowedFor('/api-docs/swagger-ui.css')).toEqual(['GET', 'HEAD']);
+  });
+
+  it('lists nothing for a path no route matches, nor for one segment more or less', () => {
+    expect(sut.allowedFor('/nowhere')).toEqual([]);
+    expect(sut.allowedFor('/api/v1/orders')).toEqual([]);
+    expect(sut.allowedFor('/api/v1/orders/a/b')).toEqual([]);
+    expect(sut.allowedFor('/manage/healthy')).toEqual([]);
   });
 });

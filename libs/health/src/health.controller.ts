@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { HealthReport } from './health-report';
 import { HealthService } from './health.service';
 
@@ -11,7 +11,7 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'All components: 200 when every one works, else 503' })
-  health(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
+  health(@Res({ passthrough: true }) response: FastifyReply): Promise<HealthReport> {
     return this.withStatus(response);
   }
 
@@ -23,11 +23,11 @@ export class HealthController {
 
   @Get('readiness')
   @ApiOperation({ summary: 'The same check as /manage/health' })
-  readiness(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
+  readiness(@Res({ passthrough: true }) response: FastifyReply): Promise<HealthReport> {
     return this.withStatus(response);
   }
 
-  private async withStatus(response: Response): Promise<HealthReport> {
+  private async withStatus(response: FastifyReply): Promise<HealthReport> {
     const report = await this.healthService.report();
     response.status(report.status === 'Work' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return report;

@@ -1,4 +1,4 @@
-export * from './access-log.middleware';
+export * from './access-log.hook';
 export * from './nest-logger';
 export * from './service-logger';
 export * from './trace-fields';

@@ -1,2 +1,3 @@
 export * from './request-context';
-export * from './request-context.middleware';
+export * from './request-context.hooks';
+export * from './http-request';

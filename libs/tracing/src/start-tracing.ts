@@ -2,7 +2,7 @@ import { basename, dirname } from 'node:path';
 
 /**
  * OpenTelemetry for one service, started before anything else of it is loaded (the
- * instrumentations patch http, undici, pg, amqplib and express as they are required) — and only
+ * instrumentations patch http, undici, pg and amqplib as they are required) — and only
  * when OTEL_EXPORTER_OTLP_ENDPOINT is set: otherwise nothing of the SDK is even loaded. Spans go
  * over OTLP/HTTP to that endpoint; the SDK reads the other OTEL_* variables itself. The service
  * is named by OTEL_SERVICE_NAME, else by its bundle's folder (dist/apps/<service>/main.js).
@@ -31,8 +31,6 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): void {
     require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   const { AmqplibInstrumentation } =
     require('@opentelemetry/instrumentation-amqplib') as typeof import('@opentelemetry/instrumentation-amqplib');
-  const { ExpressInstrumentation } =
-    require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
   /* eslint-enable @typescript-eslint/no-require-imports */
 
   const service = env.OTEL_SERVICE_NAME ?? entryServiceName();
@@ -48,7 +46,6 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): void {
       // SQL inside a traced request only: the background loops' polls would each be a trace.
       new PgInstrumentation({ requireParentSpan: true }),
       new AmqplibInstrumentation(),
-      new ExpressInstrumentation(),
     ],
   });
   sdk.start();
@@ -56,7 +53,12 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): void {
 }
 
 /** The spans still buffered are sent, then tracing ends; nothing to do when it is off. */
-let flush: () => Promise<void> = () => Promise.resolve();
+let flush: (() => Promise<void>) | undefined;
+
+/** Whether this process exports traces (OTEL_EXPORTER_OTLP_ENDPOINT was set at start). */
+export function tracingEnabled(): boolean {
+  return flush !== undefined;
+}
 
 /**
  * Sends the spans still buffered (the graceful shutdown's last step, before it exits), waiting
@@ -67,6 +69,6 @@ export async function flushTracing(withinMs: number): Promise<void> {
   const giveUp = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, withinMs);
   });
-  await Promise.race([flush().catch(() => undefined), giveUp]);
+  await Promise.race([(flush?.() ?? Promise.resolve()).catch(() => undefined), giveUp]);
   clearTimeout(timer);
 }

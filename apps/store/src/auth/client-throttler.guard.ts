@@ -1,6 +1,7 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
+import { requestPath } from '@app/request-context';
 import { TokenVerifier } from './token-verifier';
 
 /** Operations and documentation are never rate-limited: probes and scrapes come every few seconds. */
@@ -8,7 +9,7 @@ const UNLIMITED = /^\/(manage|api-docs)(\/|-json|$)/;
 
 /**
  * RATE_LIMIT_PER_MINUTE per client: the token's subject when the request carries a valid one,
- * else the client's address (`req.ip`, which honours TRUST_PROXY behind an ingress). Counted
+ * else the client's address (`request.ip`, which honours TRUST_PROXY behind an ingress). Counted
  * in memory, per instance.
  */
 @Injectable()
@@ -16,7 +17,7 @@ export class ClientThrottlerGuard extends ThrottlerGuard {
   @Inject(TokenVerifier) private readonly verifier!: TokenVerifier;
 
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
-    const http = request as unknown as Request;
+    const http = request as unknown as FastifyRequest;
     if (this.verifier.enabled && http.headers.authorization !== undefined) {
       const subject = await this.verifier.subjectOf(http).catch(() => undefined);
       if (subject !== undefined) return `user:${subject}`;
@@ -25,6 +26,6 @@ export class ClientThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
-    return Promise.resolve(UNLIMITED.test(context.switchToHttp().getRequest<Request>().path));
+    return Promise.resolve(UNLIMITED.test(requestPath(context.switchToHttp().getRequest<FastifyRequest>())));
   }
 }

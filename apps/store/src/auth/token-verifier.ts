@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { DomainException, ErrorCode, UnauthenticatedError } from '@app/errors';
 import { StoreConfig } from '../store.config';
@@ -29,7 +29,7 @@ export class KeySetUnavailableError extends DomainException {
 @Injectable()
 export class TokenVerifier {
   private readonly keys?: JWTVerifyGetKey;
-  private readonly verified = new WeakMap<Request, Promise<string>>();
+  private readonly verified = new WeakMap<FastifyRequest, Promise<string>>();
 
   constructor(private readonly config: StoreConfig) {
     if (config.AUTH_JWKS_URL) {
@@ -47,7 +47,7 @@ export class TokenVerifier {
   }
 
   /** The subject (`sub`) of the request's valid bearer token; else a 401, or a 503 (key set). */
-  subjectOf(request: Request): Promise<string> {
+  subjectOf(request: FastifyRequest): Promise<string> {
     let subject = this.verified.get(request);
     if (!subject) {
       subject = this.verify(request.headers.authorization);

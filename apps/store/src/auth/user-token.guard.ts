@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { ForbiddenError } from '@app/errors';
 import { TokenVerifier } from './token-verifier';
 
@@ -14,7 +14,7 @@ export class UserTokenGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.verifier.enabled) return true;
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest<{ Params: { userUid?: string } }>>();
     const subject = await this.verifier.subjectOf(request);
     const userUid = String(request.params.userUid);
     if (subject.toLowerCase() !== userUid.toLowerCase()) {

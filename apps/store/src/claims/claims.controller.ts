@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ParseUuidPipe } from '@app/bootstrap';
 import { ClaimRequest } from '@app/contracts';
 import { ApiErrors } from '@app/errors';
@@ -39,7 +39,7 @@ export class ClaimsController {
     @Param('orderUid', ParseUuidPipe) orderUid: string,
     @Body() claim: ClaimRequest,
     @RequestKey() requestKey: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<StoreClaimResponse | StoreClaimAcceptedResponse> {
     const answer = await this.claims.claim(userUid, orderUid, claim, requestKey);
     if (answer.queued) response.status(HttpStatus.ACCEPTED);

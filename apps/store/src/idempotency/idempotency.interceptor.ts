@@ -1,5 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requestPath } from '@app/request-context';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { IDEMPOTENCY_KEY_HEADER } from '@app/contracts';
 import { BadRequestError, describeError, DomainException, ErrorCode, httpStatusOf } from '@app/errors';
@@ -14,7 +15,7 @@ const CLIENT_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Where the interceptor leaves the downstream key for the handler (see `RequestKey`). */
 export const DOWNSTREAM_KEY = Symbol('downstreamKey');
 
-export type KeyedRequest = Request & { [DOWNSTREAM_KEY]?: string };
+export type KeyedRequest = FastifyRequest<{ Params: { userUid?: string } }> & { [DOWNSTREAM_KEY]?: string };
 
 /**
  * What becomes of the key when the request failed:
@@ -42,7 +43,7 @@ function onFailure(error: unknown): { keep: StoredAnswer } | 'forget' | 'release
   }
 }
 
-function clientKeyOf(request: Request): string | undefined {
+function clientKeyOf(request: FastifyRequest): string | undefined {
   const value = request.headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()];
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !CLIENT_KEY.test(value)) {
@@ -68,18 +69,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<KeyedRequest>();
     const key = clientKeyOf(request);
     if (key === undefined) return next.handle();
-    const response = context.switchToHttp().getResponse<Response>();
+    const response = context.switchToHttp().getResponse<FastifyReply>();
     return from(this.handle(request, response, key, next));
   }
 
   private async handle(
     request: KeyedRequest,
-    response: Response,
+    response: FastifyReply,
     key: string,
     next: CallHandler,
   ): Promise<unknown> {
     const userUid = String(request.params.userUid).toLowerCase(); // checked by UserExistsGuard
-    const fingerprint = requestFingerprint(request.method, request.path, request.body);
+    const fingerprint = requestFingerprint(request.method, requestPath(request), request.body);
     const begun = await this.records.begin(userUid, key, fingerprint);
     if (begun.kind === 'replay') return replay(response, begun.answer);
 
@@ -120,9 +121,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 }
 
-function replay(response: Response, answer: StoredAnswer): unknown {
+function replay(response: FastifyReply, answer: StoredAnswer): unknown {
   response.status(answer.status);
-  response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
-  if (answer.location) response.setHeader('Location', answer.location);
+  response.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
+  if (answer.location) response.header('Location', answer.location);
   return answer.body;
 }

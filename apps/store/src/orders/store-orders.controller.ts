@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ParseUuidPipe } from '@app/bootstrap';
 import { ItemSelection, OrderCreatedResponse } from '@app/contracts';
 import { ApiErrors } from '@app/errors';
@@ -51,10 +51,10 @@ export class StoreOrdersController {
     @Param('userUid', ParseUuidPipe) userUid: string,
     @Body() selection: ItemSelection,
     @RequestKey() requestKey: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<OrderCreatedResponse> {
     const created = await this.purchases.purchase(userUid, selection, requestKey);
-    response.location(`/api/v1/store/${userUid}/${created.orderUid}`);
+    response.header('Location', `/api/v1/store/${userUid}/${created.orderUid}`);
     return created;
   }
 

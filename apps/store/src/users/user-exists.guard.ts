@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { UUID_PATTERN } from '@app/contracts';
 import { BadRequestError } from '@app/errors';
 import { UsersService } from './users.service';
@@ -14,7 +14,9 @@ export class UserExistsGuard implements CanActivate {
   constructor(private readonly users: UsersService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const userUid = String(context.switchToHttp().getRequest<Request>().params.userUid);
+    const userUid = String(
+      context.switchToHttp().getRequest<FastifyRequest<{ Params: { userUid?: string } }>>().params.userUid,
+    );
     if (!UUID_PATTERN.test(userUid)) throw new BadRequestError(`userUid must be a UUID, got '${userUid}'`);
     await this.users.assertExists(userUid.toLowerCase());
     return true;

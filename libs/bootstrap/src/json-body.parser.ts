@@ -1,5 +1,5 @@
-import { json, type RequestHandler } from 'express';
-import { BadRequestError, DomainException, PayloadTooLargeError } from '@app/errors';
+import type { FastifyInstance } from 'fastify';
+import { BadRequestError } from '@app/errors';
 
 /** The contract's body limit: bodies over 1 MiB are answered 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -15,19 +15,6 @@ export const MAX_BODY_DEPTH = 32;
  * unknown-field check sees them, and that must never reach an object's prototype chain.
  */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-interface BodyParserError {
-  type?: string;
-  message: string;
-}
-
-function toDomainError(error: BodyParserError): DomainException {
-  if (error.type === 'entity.too.large') return new PayloadTooLargeError('Request body is larger than 1 MiB');
-  if (error.type === 'entity.parse.failed') {
-    return new BadRequestError(`Malformed JSON in request body: ${error.message}`);
-  }
-  return new BadRequestError(`Unreadable request body: ${error.message}`);
-}
 
 /**
  * Refuses bodies nested deeper than MAX_BODY_DEPTH and keys that could reach a prototype. An
@@ -48,17 +35,40 @@ export function inspectJsonBody(body: unknown): void {
   }
 }
 
-/** Parses JSON bodies and turns the parser's failures and hostile shapes into clear 4xx errors. */
-export function jsonBody(): RequestHandler {
-  const parse = json({ limit: MAX_BODY_BYTES });
-  return (request, response, next) =>
-    parse(request, response, (error?: unknown) => {
-      if (error) return next(toDomainError(error as BodyParserError));
+/**
+ * A JSON body: an object or an array (as JSON APIs take; a bare `"text"` or `42` is refused), an
+ * empty body read as `{}`, malformed JSON and hostile shapes refused with a clear 400.
+ */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new BadRequestError(`Malformed JSON in request body: ${(error as Error).message}`);
+  }
+  if (body === null || typeof body !== 'object') {
+    throw new BadRequestError('Malformed JSON in request body: expected an object or an array');
+  }
+  inspectJsonBody(body);
+  return body;
+}
+
+/**
+ * `application/json` bodies parsed by `parseJsonBody`; a body of another type is answered 415.
+ * Fastify answers a body over MAX_BODY_BYTES with 413 before it is read whole (see `bodyLimit`).
+ */
+export function installJsonBodyParser(server: FastifyInstance): void {
+  server.removeAllContentTypeParsers();
+  server.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    (_request, text: string | Buffer, done) => {
       try {
-        inspectJsonBody(request.body);
-      } catch (refused) {
-        return next(refused);
+        done(null, parseJsonBody(text.toString()));
+      } catch (error) {
+        done(error as Error, undefined);
       }
-      next();
-    });
+    },
+  );
 }
