@@ -168,9 +168,22 @@ describe('the system: conventions, health, start-up and shutdown, atomic stock',
         expectBadRequest(await http[service].post(body.path(), body.wrong), Object.keys(body.wrong));
       });
 
-      it('a body that is not a JSON object: 400', async () => {
-        expectError(await http[service].request('POST', body.path(), { rawBody: '[1, 2]' }), 400);
-        expectError(await http[service].request('POST', body.path(), { rawBody: '"text"' }), 400);
+      it('a body that is not a JSON object — an array, a scalar, none, another content type: 400', async () => {
+        const notAnObject = 'Request body must be a JSON object (Content-Type: application/json)';
+        for (const rawBody of ['[1, 2]', '"text"', '42', 'null', '']) {
+          expectError(await http[service].request('POST', body.path(), { rawBody }), 400, notAnObject);
+        }
+        for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonx']) {
+          const valid = JSON.stringify(body.valid());
+          expectError(
+            await http[service].request('POST', body.path(), {
+              rawBody: valid,
+              headers: { 'content-type': contentType },
+            }),
+            400,
+            notAnObject,
+          );
+        }
       });
 
       it('a bad UUID in the path: 400 JSON {message}', async () => {
