@@ -6,8 +6,9 @@
  * Builds (npm script), then runs test/bench/bench.bench-spec.ts: the four services from this
  * checkout on the local PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres;
  * --embedded: PGlite), driven through the store by autocannon.
- *   --compare REF  also builds git revision REF in a worktree (sharing this node_modules) and
- *                  runs it alternately with this checkout, printing the ratios;
+ *   --compare REF  also builds git revision REF in a worktree (sharing this node_modules when
+ *                  its package-lock.json is this one's, else with its own `npm ci`) and runs it
+ *                  alternately with this checkout, printing the ratios;
  *   --tracing      also runs this checkout with OpenTelemetry exporting every span;
  *   --cpu-prof DIR each service writes a V8 CPU profile per run to DIR/<variant>/<service>/
  *                  (a flame graph in Chrome DevTools or speedscope; summary: profile-summary.js);
@@ -17,7 +18,7 @@
  *                  node_modules' pg. Only its scenarios: catalogue, view, list10, list100, purchase.
  */
 const { execFileSync, spawnSync } = require('node:child_process');
-const { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } = require('node:fs');
+const { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { ROOT, runJestProject } = require('../support/run-jest-project');
@@ -72,7 +73,12 @@ try {
   if (compare) {
     worktree = mkdtempSync(join(tmpdir(), 'store-bench-'));
     execFileSync('git', ['worktree', 'add', '--detach', worktree, compare], { cwd: ROOT, stdio: 'inherit' });
-    symlinkSync(join(ROOT, 'node_modules'), join(worktree, 'node_modules'));
+    const lockfile = (dir) => readFileSync(join(dir, 'package-lock.json'), 'utf8');
+    if (lockfile(worktree) === lockfile(ROOT)) {
+      symlinkSync(join(ROOT, 'node_modules'), join(worktree, 'node_modules'));
+    } else {
+      execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: worktree, stdio: 'inherit' });
+    }
     execFileSync('npm', ['run', 'build'], { cwd: worktree, stdio: 'inherit' });
     if (!existsSync(join(worktree, 'dist', 'apps', 'store', 'main.js')))
       throw new Error(`${compare} did not build`);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 
 /**
- * The usual security headers on every answer (helmet), tuned for a JSON API that also serves
+ * The usual security headers on every answer of the public gateway (helmet), tuned for a JSON API that also serves
  * Swagger UI and the store's pages: they load their own scripts and styles (`'self'`) and inline
  * styles; nothing may frame them; no `X-Powered-By`. HSTS is the TLS-terminating ingress's to
  * set, not a service's on plain HTTP. Helmet sets them on the raw response, which Fastify's
