@@ -4,8 +4,10 @@ const moduleNameMapper = {
   '^@app/(.*)$': '<rootDir>/libs/$1/src',
   '^@test/(.*)$': '<rootDir>/test/$1',
 };
+// Transpiled file by file, without a type check: `npm run lint` type-checks apps, libs and test
+// once (tsc --noEmit), which CI gates on; checking again per test worker doubled the unit run.
 const transform = {
-  '^.+\\.ts$': 'ts-jest',
+  '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
 };
 
 module.exports = {

@@ -173,7 +173,12 @@ describe('the system: conventions, health, start-up and shutdown, atomic stock',
         for (const rawBody of ['[1, 2]', '"text"', '42', 'null', '']) {
           expectError(await http[service].request('POST', body.path(), { rawBody }), 400, notAnObject);
         }
-        for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonx']) {
+        for (const contentType of [
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'application/jsonx',
+          'json',
+        ]) {
           const valid = JSON.stringify(body.valid());
           expectError(
             await http[service].request('POST', body.path(), {
@@ -188,6 +193,12 @@ describe('the system: conventions, health, start-up and shutdown, atomic stock',
 
       it('a bad UUID in the path: 400 JSON {message}', async () => {
         expectError(await http[service].get(badUuid), 400);
+      });
+
+      it('a path that cannot be decoded (%ZZ): 400 JSON {message} with the request id', async () => {
+        const answer = await http[service].get(`${badUuid}%ZZ`, { headers: { 'X-Request-Id': 'bad-url-1' } });
+        expectError(answer, 400, /^Malformed URL: /);
+        expect(answer.headers.get('x-request-id')).toBe('bad-url-1');
       });
     });
 

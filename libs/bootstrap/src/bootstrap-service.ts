@@ -1,22 +1,23 @@
-import { DynamicModule, HttpException, HttpStatus, INestApplication, Logger } from '@nestjs/common';
+import { DynamicModule, INestApplication, Logger } from '@nestjs/common';
+import { createServer } from 'node:net';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BaseServiceConfig } from '@app/config';
 import { isDatabaseUnavailable } from '@app/database';
 import {
   AllExceptionsFilter,
   DatabaseUnavailableError,
   describeError,
-  PayloadTooLargeError,
   RoutedMethods,
   stackOf,
 } from '@app/errors';
 import { createServiceLogger, installAccessLog, PinoNestLogger } from '@app/logging';
 import { HttpServerMetrics } from '@app/metrics';
-import { installRequestContext } from '@app/request-context';
+import { installRequestContext, REQUEST_ID_HEADER, requestIdFrom } from '@app/request-context';
 import { entryServiceName, flushTracing, installRouteNames } from '@app/tracing';
 import { answerClientErrorWithJson } from './client-error';
-import { installJsonBodyParser, MAX_BODY_BYTES } from './json-body.parser';
+import { installJsonBodyParser, MAX_BODY_BYTES, translateBodyError } from './json-body.parser';
 import { installExactJsonContentType } from './json-content-type.hook';
 import { installSecurityHeaders } from './security-headers';
 import { setupSwagger } from './swagger';
@@ -61,16 +62,29 @@ function httpAdapter(trustProxy: string | undefined): FastifyAdapter {
     trustProxy: trustProxy === undefined ? false : /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     clientErrorHandler: answerClientErrorWithJson,
+    // A path Fastify cannot decode (`%ZZ`) is refused before any hook: answered here, as JSON
+    // (written raw: Fastify's own send would add the charset the contract does not want).
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const body = JSON.stringify({ message: `Malformed URL: ${error.message}` });
+      reply.hijack();
+      reply.raw.writeHead(400, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+        [REQUEST_ID_HEADER]: requestIdFrom(request.headers[REQUEST_ID_HEADER.toLowerCase()]),
+      });
+      reply.raw.end(body);
+    },
+    // Node's own defaults, which Fastify changes: an idle keep-alive connection is closed after 5 s
+    // (a stopping service waits for its connections at most that long), a request must arrive
+    // whole within 300 s.
+    keepAliveTimeout: 5_000,
+    requestTimeout: 300_000,
+    // A request arriving while the service stops is still served (with `Connection: close`);
+    // the readiness probe has taken it out of rotation by then.
+    return503OnClosing: false,
     // No Nest middleware: every convention is a Fastify hook.
     skipMiddie: true,
   });
-}
-
-/** Fastify's own refusal of a body over the limit, in the contract's words. */
-function bodyTooLarge(error: unknown): PayloadTooLargeError | undefined {
-  return error instanceof HttpException && (error.getStatus() as HttpStatus) === HttpStatus.PAYLOAD_TOO_LARGE
-    ? new PayloadTooLargeError('Request body is larger than 1 MiB')
-    : undefined;
 }
 
 /**
@@ -112,14 +126,14 @@ export async function bootstrapService(
     new AllExceptionsFilter(app.get(HttpAdapterHost), routedMethods, [
       (error) =>
         isDatabaseUnavailable(error) ? new DatabaseUnavailableError(config.serviceName) : undefined,
-      bodyTooLarge,
+      translateBodyError,
     ]),
   );
   setupSwagger(app, `${config.serviceName} Service`, description, { bearerAuth });
   installGracefulShutdown(app, logger);
   connectMicroservices?.(app);
 
-  await listen(app, config);
+  await app.listen(config.PORT, config.HOST ?? (await anyAddress()));
   logger.log(
     `${config.serviceName} Service listening on http://${config.HOST ?? 'localhost'}:${config.PORT}`,
   );
@@ -133,18 +147,15 @@ export async function bootstrapService(
 }
 
 /**
- * On HOST, else on every address as Node listens by default: IPv6 and IPv4 (`::`), or IPv4
- * alone on a host without IPv6 (Fastify's own default would be loopback only).
+ * Every address, as Node listens by default: IPv6 and IPv4 (`::`), or IPv4 alone on a host
+ * without IPv6 (a container with IPv6 off) — Fastify's own default would be loopback only.
  */
-async function listen(app: INestApplication, { HOST, PORT }: BaseServiceConfig): Promise<void> {
-  if (HOST) return void (await app.listen(PORT, HOST));
-  try {
-    await app.listen(PORT, '::');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') throw error;
-    await app.listen(PORT, '0.0.0.0');
-  }
+function anyAddress(): Promise<string> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve('0.0.0.0'));
+    probe.listen(0, '::', () => probe.close(() => resolve('::')));
+  });
 }
 
 /**

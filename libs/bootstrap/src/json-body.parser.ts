@@ -1,5 +1,6 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
-import { BadRequestError } from '@app/errors';
+import { BadRequestError, DomainException, PayloadTooLargeError } from '@app/errors';
 
 /** The contract's body limit: bodies over 1 MiB are answered 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -16,6 +17,41 @@ export const MAX_BODY_DEPTH = 32;
  */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+function tooDeep(): BadRequestError {
+  return new BadRequestError(`Request body is nested deeper than ${MAX_BODY_DEPTH} levels`);
+}
+
+/**
+ * Refuses JSON text nested deeper than MAX_BODY_DEPTH before it is parsed: one pass over the
+ * characters (brackets inside strings do not count) costs a millisecond for 1 MiB, where parsing
+ * half a million nested arrays first would hold the event loop — and every other request — for
+ * tens of milliseconds and fill the heap.
+ */
+export function assertShallowJson(text: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === BACKSLASH) i++;
+      else if (char === QUOTE) inString = false;
+    } else if (char === QUOTE) {
+      inString = true;
+    } else if (char === OPEN_BRACE || char === OPEN_BRACKET) {
+      if (++depth > MAX_BODY_DEPTH) throw tooDeep();
+    } else if (char === CLOSE_BRACE || char === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
+}
+
 /**
  * Refuses bodies nested deeper than MAX_BODY_DEPTH and keys that could reach a prototype. An
  * explicit stack, not recursion: the walk itself must survive any depth.
@@ -25,9 +61,7 @@ export function inspectJsonBody(body: unknown): void {
   while (stack.length > 0) {
     const { value, depth } = stack.pop() as { value: unknown; depth: number };
     if (value === null || typeof value !== 'object') continue;
-    if (depth >= MAX_BODY_DEPTH) {
-      throw new BadRequestError(`Request body is nested deeper than ${MAX_BODY_DEPTH} levels`);
-    }
+    if (depth >= MAX_BODY_DEPTH) throw tooDeep();
     for (const [key, child] of Object.entries(value)) {
       if (FORBIDDEN_KEYS.has(key)) throw new BadRequestError(`unknown field ${key} is not allowed`);
       stack.push({ value: child, depth: depth + 1 });
@@ -41,6 +75,7 @@ export function inspectJsonBody(body: unknown): void {
  */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return undefined;
+  assertShallowJson(text);
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -49,6 +84,28 @@ export function parseJsonBody(text: string): unknown {
   }
   inspectJsonBody(body);
   return body;
+}
+
+export const NOT_A_JSON_OBJECT = 'Request body must be a JSON object (Content-Type: application/json)';
+
+/**
+ * Fastify's own refusals while it reads a body, in the contract's words: over the limit (413), a
+ * Content-Type it cannot even parse (`json`, `foo;x`: 415 → the documented 400), a client gone
+ * before the body was whole (a socket error with a 4xx status: no 500, no stack in the log).
+ */
+export function translateBodyError(error: unknown): DomainException | undefined {
+  if (error instanceof HttpException) {
+    const status = error.getStatus() as HttpStatus;
+    if (status === HttpStatus.PAYLOAD_TOO_LARGE)
+      return new PayloadTooLargeError('Request body is larger than 1 MiB');
+    if (status === HttpStatus.UNSUPPORTED_MEDIA_TYPE) return new BadRequestError(NOT_A_JSON_OBJECT);
+    return undefined;
+  }
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500 && error instanceof Error) {
+    return new BadRequestError(`Unreadable request body: ${error.message}`);
+  }
+  return undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
 import { BadRequestError, validationMessages } from '@app/errors';
+import { NOT_A_JSON_OBJECT } from './json-body.parser';
 
 /**
  * Validates bodies against their DTO: unknown fields and non-object bodies are rejected, and the
@@ -22,7 +23,7 @@ export class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const isDtoBody = metadata.type === 'body' && typeof metadata.metatype === 'function';
     if (isDtoBody && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-      throw new BadRequestError('Request body must be a JSON object (Content-Type: application/json)');
+      throw new BadRequestError(NOT_A_JSON_OBJECT);
     }
     return super.transform(value, metadata);
   }

@@ -3,8 +3,10 @@ import type { LogLevel } from '@app/config';
 import { currentContext } from '@app/request-context';
 import { traceFields } from './trace-fields';
 
+/** What one write to a pipe may hold and still never interleave with another's (Linux). */
+const PIPE_BUF = 4096;
 /** Log lines are written once this much is buffered… */
-const LOG_BUFFER_BYTES = 4096;
+const LOG_BUFFER_BYTES = 2048;
 /** …or this long after the last write, whichever comes first. */
 export const LOG_FLUSH_MS = 500;
 
@@ -46,12 +48,30 @@ export function createServiceLogger(settings: LoggingSettings, destination?: Des
       },
     });
   }
-  // Buffered: lines go out 4 KiB at a time (a write — and a hand-off to libuv's thread pool — per
-  // ~15 lines, not per line), or after at most LOG_FLUSH_MS when it is quiet; pino writes what is
-  // left synchronously on exit.
-  return pino(
-    options,
-    destination ??
-      pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES, periodicFlush: LOG_FLUSH_MS }),
+  return pino(options, destination ?? stdoutStreams());
+}
+
+/**
+ * Lines up to `warn` are buffered and go out a few KiB at a time (a write — and a hand-off to
+ * libuv's thread pool — per ~10 lines, not per line), or after at most LOG_FLUSH_MS when it is
+ * quiet; pino writes what is left on exit. `error` and `fatal` lines are written at once: a
+ * process that is killed (out of memory, SIGKILL) still leaves the lines that explain it. Each
+ * write is at most PIPE_BUF bytes, so the two never interleave within a line on a pipe.
+ */
+function stdoutStreams(): DestinationStream {
+  const buffered = pino.destination({
+    dest: 1,
+    sync: false,
+    minLength: LOG_BUFFER_BYTES,
+    maxWrite: PIPE_BUF,
+    periodicFlush: LOG_FLUSH_MS,
+  });
+  const immediate = pino.destination({ dest: 1, sync: true, maxWrite: PIPE_BUF });
+  return pino.multistream(
+    [
+      { level: 'trace', stream: buffered },
+      { level: 'error', stream: immediate },
+    ],
+    { dedupe: true },
   );
 }
