@@ -26,7 +26,13 @@ import { ClaimsFixture, eventually, TcpProxy, TestQueues } from '../support';
 
       await fx.untilClaim(orderUid, { status: 'DONE', decision: 'RETURN' });
       expect(await fx.warrantyStatus(itemUid)).toBe('USE_WARRANTY');
-      expect(fx.system.services.store.logTail(400)).toMatch(/published by the outbox relay/);
+      // Info lines reach the log within LOG_FLUSH_MS (buffered).
+      await eventually(
+        () => expect(fx.system.services.store.logTail(400)).toMatch(/published by the outbox relay/),
+        {
+          timeoutMs: 5_000,
+        },
+      );
     });
 
     it('declares its queue again and goes on when the queue was deleted under it', async () => {

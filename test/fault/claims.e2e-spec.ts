@@ -138,7 +138,13 @@ describe(`fault tolerance: queued warranty claims (${process.env.TEST_AMQP_URL ?
 
     await fx.untilClaim(orderUid, { status: 'FAILED', decision: null });
     const [row] = await fx.claimsOf(orderUid);
-    expect(fx.system.services.store.logTail(400)).toContain(`Claim '${row.claim_uid}'`);
+    // Info and warn lines reach the log within LOG_FLUSH_MS (buffered).
+    await eventually(
+      () => expect(fx.system.services.store.logTail(400)).toContain(`Claim '${row.claim_uid}'`),
+      {
+        timeoutMs: 5_000,
+      },
+    );
     const queues = fx.queues;
     if (queues) {
       await eventually(async () => expect(await queues.deadLettered()).toContain(row.claim_uid), {
