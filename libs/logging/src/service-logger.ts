@@ -56,7 +56,8 @@ export function createServiceLogger(settings: LoggingSettings, destination?: Des
  * libuv's thread pool — per ~10 lines, not per line), or after at most LOG_FLUSH_MS when it is
  * quiet; pino writes what is left on exit. `error` and `fatal` lines are written at once: a
  * process that is killed (out of memory, SIGKILL) still leaves the lines that explain it. Each
- * write is at most PIPE_BUF bytes, so the two never interleave within a line on a pipe.
+ * write holds whole lines, at most PIPE_BUF bytes of them, so on a pipe the two streams never
+ * interleave within a line (one line longer than PIPE_BUF, a long stack, could).
  */
 function stdoutStreams(): DestinationStream {
   const buffered = pino.destination({
