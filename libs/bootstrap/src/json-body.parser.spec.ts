@@ -29,9 +29,15 @@ describe(parseJsonBody.name, () => {
     expect(refusal(`{"x":${'['.repeat(500_000)}`)).toMatch(/nested deeper/);
   });
 
-  it('does not count brackets inside strings, escaped quotes included', () => {
-    const text = JSON.stringify({ reason: '[[[{{{'.repeat(100) + '\\"[[[' + '"]]]' });
-    expect(parseJsonBody(text)).toEqual(JSON.parse(text));
+  it('does not count brackets inside strings, after escaped quotes and backslashes included', () => {
+    // A scanner that ended a string at an escaped quote, or took `\\"` for an escaped quote,
+    // would count the 600 brackets that follow as nesting.
+    for (const text of [
+      JSON.stringify({ a: 'q\\"' + '[[[{{{'.repeat(100) }),
+      JSON.stringify({ a: 'x\\', b: '[[[{{{'.repeat(100) }),
+    ]) {
+      expect(parseJsonBody(text)).toEqual(JSON.parse(text));
+    }
   });
 
   it('refuses malformed JSON and prototype keys at any depth with a 400 message', () => {
