@@ -39,7 +39,7 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
  * then each variant's peak RSS per service.
  */
 export function benchReport(
-  settings: { seconds: number; rounds: number; engine: string },
+  settings: { seconds: number; rounds: number; engine: string; nodeOptions?: string },
   variants: Variant[],
   measurements: Measurement[],
 ): string {
@@ -76,7 +76,8 @@ export function benchReport(
     '# Benchmark',
     '',
     `- ${settings.engine}; ${settings.seconds} s per level after a 2 s warm-up; ${settings.rounds} round(s), variants alternating; ` +
-      `Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}`,
+      `Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; ` +
+      `services' NODE_OPTIONS: ${settings.nodeOptions ? `\`${settings.nodeOptions}\`` : "none (V8's defaults)"}`,
     '',
     `| scenario | conns | variant | req/s (each round) | p50 / p90 / p99 ms (median) | failed | req/s ÷ ${baseline.label} | p99 ÷ ${baseline.label} |`,
     '|---|---:|---|---:|---:|---:|---:|---:|',

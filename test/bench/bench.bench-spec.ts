@@ -250,7 +250,12 @@ describe('benchmark', () => {
       for (const variant of VARIANTS) measurements.push(...(await runVariant(variant, round)));
     }
     const report = benchReport(
-      { seconds: SECONDS, rounds: ROUNDS, engine: process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'embedded' },
+      {
+        seconds: SECONDS,
+        rounds: ROUNDS,
+        engine: process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'embedded',
+        nodeOptions: process.env.BENCH_NODE_OPTIONS,
+      },
       VARIANTS,
       measurements,
     );

@@ -12,7 +12,9 @@
  *   --tracing      also runs this checkout with OpenTelemetry exporting every span;
  *   --cpu-prof DIR each service writes a V8 CPU profile per run to DIR/<variant>/<service>/
  *                  (a flame graph in Chrome DevTools or speedscope; summary: profile-summary.js);
- *   --node-options "OPTS"  NODE_OPTIONS for the services of every variant but the yardstick;
+ *   --node-options "OPTS"  NODE_OPTIONS for the services of every variant but the yardstick
+ *                  (default: package.json's config.nodeOptions, the production settings the
+ *                  Dockerfile and `npm start` use; "" for V8's own defaults);
  *   --yardstick    also runs the yardstick (node:http + pg, default ../shared/yardstick beside
  *                  this repository) alternately: a copy in a temporary folder that uses this
  *                  node_modules' pg. Only its scenarios: catalogue, view, list10, list100, purchase.
@@ -56,6 +58,7 @@ for (let i = 0; i < args.length; i++) {
     process.exit(2);
   }
 }
+env.BENCH_NODE_OPTIONS ??= require('../../package.json').config.nodeOptions;
 if (embedded) delete env.TEST_DATABASE_URL;
 else env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 delete env.TEST_AMQP_URL; // the benchmark's scenarios do not queue claims
