@@ -1,11 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { PGlite, type Results } from '@electric-sql/pglite';
+import { execFile } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describeError } from '@app/errors';
+
+const run = promisify(execFile);
 
 /** The subset of a `pg` query result that TypeORM reads. */
 interface PgLikeResult {
@@ -84,41 +88,52 @@ const EMBEDDED_MEMORY_SETTINGS = [
   'temp_buffers=1MB',
 ];
 
-function create(dataDir: string | undefined): Promise<PGlite> {
-  return PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
-    startParams: [...PGlite.defaultStartParams, ...EMBEDDED_MEMORY_SETTINGS],
-  });
-}
-
-/** A new cluster in `dataDir` (PGlite's initdb), closed again. */
-async function createCluster(dataDir: string): Promise<void> {
-  const db = await create(dataDir);
-  await db.close();
-}
+const START_PARAMS = [...PGlite.defaultStartParams, ...EMBEDDED_MEMORY_SETTINGS];
 
 /**
- * A full garbage collection now, through V8's own `gc` (exposed for a fresh context, the way
- * Node's docs set V8 flags at run time): it frees a closed database's WebAssembly memory at once
- * rather than at V8's next full collection, which an idle service may not reach for hours.
+ * Opens PGlite with its WebAssembly compiled by V8's baseline compiler (Liftoff) alone. V8
+ * otherwise recompiles PostgreSQL's hot functions with its optimizing compiler on background
+ * threads, whose working memory stays in those threads' malloc arenas: 30–45 MB more resident
+ * memory per service, for no throughput the benchmark could measure (docs/benchmarks.md). The
+ * flag is read when a module is compiled, so it is set around this one and then restored: other
+ * WebAssembly in the process (undici's HTTP parser) keeps V8's defaults.
  */
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
-
-/**
- * Opens the embedded database. On a new data directory PGlite first creates the cluster
- * (initdb), which grows its WebAssembly memory to ~700 MB — memory that never shrinks while the
- * database is open: the cluster is created by a first instance, which is closed and collected,
- * and the service's database opened by a second one, so that a service's first start costs what
- * every later one does (~350 MB instead of ~720 MB, docs/benchmarks.md).
- */
-async function openEmbedded(dataDir: string | undefined): Promise<PGlite> {
-  if (dataDir !== undefined && !existsSync(join(dataDir, 'PG_VERSION'))) {
-    await createCluster(dataDir);
-    collectGarbage();
+async function create(dataDir: string | undefined): Promise<PGlite> {
+  setFlagsFromString('--liftoff-only');
+  try {
+    return await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      startParams: START_PARAMS,
+    });
+  } finally {
+    setFlagsFromString('--no-liftoff-only');
   }
+}
+
+/**
+ * A new cluster in `dataDir` (PGlite's initdb), made by a short-lived child process: initdb grows
+ * PGlite's WebAssembly memory to ~550 MB and the process's own malloc heap by ~50 MB, which a
+ * process keeps once touched (collected or not) — a child's ends with it. So a service's first
+ * start costs what every later one does (docs/benchmarks.md).
+ */
+async function createCluster(dataDir: string): Promise<void> {
+  const pglite = createRequire(__filename).resolve('@electric-sql/pglite');
+  const script =
+    `const { PGlite } = require(${JSON.stringify(pglite)});` +
+    'PGlite.create({ dataDir: process.argv[1], startParams: JSON.parse(process.argv[2]) }).then((db) => db.close());';
+  try {
+    await run(process.execPath, ['--liftoff-only', '-e', script, dataDir, JSON.stringify(START_PARAMS)]);
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new Error(
+      `Could not create the embedded database in ${dataDir}: ${stderr || describeError(error)}`,
+    );
+  }
+}
+
+/** Opens the embedded database, creating its cluster first on a new data directory. */
+async function openEmbedded(dataDir: string | undefined): Promise<PGlite> {
+  if (dataDir !== undefined && !existsSync(join(dataDir, 'PG_VERSION'))) await createCluster(dataDir);
   return create(dataDir);
 }
 

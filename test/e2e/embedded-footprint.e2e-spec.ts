@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePorts, ServiceProcess, SYSTEM_TIMEOUT_MS } from '../support';
+
+/** What a service may hold with its embedded database (the benchmark's budget, docs/benchmarks.md). */
+const EMBEDDED_BUDGET_BYTES = 250_000_000;
+
+function residentBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status);
+  if (!kib) throw new Error(`No VmRSS in /proc/${pid}/status`);
+  return Number(kib[1]) * 1024;
+}
+
+/**
+ * The embedded default's footprint on a newcomer's first `npm start`: PGlite's initdb grows its
+ * WebAssembly memory to ~550 MB, which the service must give back before it serves (the cluster
+ * is created by an instance that is closed and collected, libs/database/src/pglite-pool.ts).
+ * Always on the embedded engine, whatever the other suites run on.
+ */
+describe('embedded database: a first start on a new data directory', () => {
+  let workDir: string;
+  let warranty: ServiceProcess;
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'store-e2e-footprint-'));
+    const [port] = await freePorts(1);
+    warranty = new ServiceProcess({
+      service: 'warranty',
+      port,
+      workDir,
+      env: { DATABASE_URL: undefined, AMQP_URL: undefined },
+    });
+  }, SYSTEM_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await warranty?.kill();
+    if (workDir && !process.env.E2E_KEEP_TMP) await rm(workDir, { recursive: true, force: true });
+  });
+
+  it(
+    'holds no more than a later start does: the initdb instance’s memory is given back',
+    async () => {
+      await warranty.start();
+      expect(readFileSync(join(workDir, 'data', 'warranty', 'PG_VERSION'), 'utf8')).toMatch(/^\d+/);
+      expect(residentBytes(warranty.pid as number)).toBeLessThan(EMBEDDED_BUDGET_BYTES);
+    },
+    SYSTEM_TIMEOUT_MS,
+  );
+});
