@@ -20,11 +20,6 @@ RUN npm run build
 # ---- runtime: production dependencies and the compiled bundles only ----
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
-# V8's heap sized for a service (package.json's config.nodeOptions, which `npm start` and
-# `npm run bench` use; test/deploy checks they agree): without a limit V8 sizes the heap from
-# the host's memory and lets it grow to ~2× what these settings hold, for no throughput
-# (docs/benchmarks.md, "Memory").
-ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=4"
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund \
@@ -36,6 +31,12 @@ COPY --from=build /app/dist ./dist
 # Which bundle to start: store | order | warehouse | warranty.
 ARG SERVICE=store
 ENV SERVICE=${SERVICE}
+
+# V8's heap sized for a service (package.json's config.nodeOptions, which `npm start` and
+# `npm run bench` use; test/deploy checks they agree): without a limit V8 sizes the heap from
+# the host's memory and lets a service grow to ~2× what these settings hold, for no throughput
+# (docs/benchmarks.md, "Round three: memory"). Set here, after npm ci, for the services alone.
+ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=4"
 
 USER node
 

@@ -170,7 +170,10 @@ async function startSystem(variant: Variant, sinkUrl: string | undefined): Promi
     env: {
       NODE_ENV: 'production',
       ...(sinkUrl ? { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl } : {}),
-      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+      // Set even when empty: `--node-options ""` means V8's defaults, not the caller's NODE_OPTIONS.
+      ...(process.env.BENCH_NODE_OPTIONS !== undefined
+        ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS }
+        : {}),
     },
     // Written when the service exits at the end of the run.
     nodeArgs: profiles

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { cp, rename, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { createCluster, hasCluster } from '@app/database';
 import { REPO_ROOT, SERVICE_NAMES, ServiceName } from './service-process';
 
 export type Row = Record<string, unknown>;
@@ -150,22 +151,10 @@ process.stdin.on('end', async () => {
 });
 `;
 
-/** Creates an empty database cluster (PGlite's initdb) in the directory given on stdin. */
-const PGLITE_INITDB_SCRIPT = `
-const { PGlite } = require('@electric-sql/pglite');
-let dataDir = '';
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk) => (dataDir += chunk));
-process.stdin.on('end', async () => {
-  const db = await PGlite.create({ dataDir });
-  await db.close();
-});
-`;
-
 /**
  * PGlite's initdb costs several seconds of CPU, four times per system. It is done once per
  * PGlite version into a template directory under the OS temp dir, and every fresh database is a
- * copy of that empty cluster — exactly what the service would have created itself; its schema
+ * copy of that empty cluster, made by the services' own `createCluster`; its schema
  * and seed data still come from its own migrations at start-up. E2E_PGLITE_TEMPLATE=0 turns this
  * off (each service then runs initdb itself).
  */
@@ -174,15 +163,7 @@ export async function emptyClusterTemplate(): Promise<string | undefined> {
   const packageJson = join(REPO_ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json');
   const { version } = JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string };
   const template = join(tmpdir(), `store-e2e-pglite-${version}-empty-cluster`);
-  if (existsSync(join(template, 'PG_VERSION'))) return template;
-  const building = `${template}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  await runNode(PGLITE_INITDB_SCRIPT, building, 'PGlite initdb of the template');
-  try {
-    await rename(building, template);
-  } catch {
-    // A parallel run made it first: use theirs.
-    await rm(building, { recursive: true, force: true });
-  }
+  if (!hasCluster(template)) await createCluster(template);
   return template;
 }
 

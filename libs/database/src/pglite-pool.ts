@@ -1,15 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { PGlite, type Results } from '@electric-sql/pglite';
-import { execFile } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { describeError } from '@app/errors';
-
-const run = promisify(execFile);
+import { createCluster, hasCluster } from './embedded-cluster';
 
 /** The subset of a `pg` query result that TypeORM reads. */
 interface PgLikeResult {
@@ -88,52 +82,27 @@ const EMBEDDED_MEMORY_SETTINGS = [
   'temp_buffers=1MB',
 ];
 
-const START_PARAMS = [...PGlite.defaultStartParams, ...EMBEDDED_MEMORY_SETTINGS];
-
 /**
- * Opens PGlite with its WebAssembly compiled by V8's baseline compiler (Liftoff) alone. V8
- * otherwise recompiles PostgreSQL's hot functions with its optimizing compiler on background
- * threads, whose working memory stays in those threads' malloc arenas: 30–45 MB more resident
- * memory per service, for no throughput the benchmark could measure (docs/benchmarks.md). The
- * flag is read when a module is compiled, so it is set around this one and then restored: other
- * WebAssembly in the process (undici's HTTP parser) keeps V8's defaults.
+ * Opens PGlite, its WebAssembly compiled by V8's baseline compiler (Liftoff) alone. V8 otherwise
+ * recompiles PostgreSQL's hot functions with its optimizing compiler on background threads,
+ * whose working memory stays in those threads' malloc arenas: ~80 MiB more resident memory per
+ * service at the benchmark's peak, for no throughput it could measure (docs/benchmarks.md,
+ * "Round three"). The flag holds for the whole process — it implies V8's other tiering flags,
+ * which cannot be given back for one module — so an embedded service's other WebAssembly
+ * (undici's HTTP parser) runs on Liftoff too, inside those measurements. Only the embedded
+ * engine sets it.
  */
-async function create(dataDir: string | undefined): Promise<PGlite> {
+function create(dataDir: string | undefined): Promise<PGlite> {
   setFlagsFromString('--liftoff-only');
-  try {
-    return await PGlite.create({
-      ...(dataDir ? { dataDir } : {}),
-      startParams: START_PARAMS,
-    });
-  } finally {
-    setFlagsFromString('--no-liftoff-only');
-  }
-}
-
-/**
- * A new cluster in `dataDir` (PGlite's initdb), made by a short-lived child process: initdb grows
- * PGlite's WebAssembly memory to ~550 MB and the process's own malloc heap by ~50 MB, which a
- * process keeps once touched (collected or not) — a child's ends with it. So a service's first
- * start costs what every later one does (docs/benchmarks.md).
- */
-async function createCluster(dataDir: string): Promise<void> {
-  const pglite = createRequire(__filename).resolve('@electric-sql/pglite');
-  const script =
-    `const { PGlite } = require(${JSON.stringify(pglite)});` +
-    'PGlite.create({ dataDir: process.argv[1], startParams: JSON.parse(process.argv[2]) }).then((db) => db.close());';
-  try {
-    await run(process.execPath, ['--liftoff-only', '-e', script, dataDir, JSON.stringify(START_PARAMS)]);
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim();
-    throw new Error(
-      `Could not create the embedded database in ${dataDir}: ${stderr || describeError(error)}`,
-    );
-  }
+  return PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    startParams: [...PGlite.defaultStartParams, ...EMBEDDED_MEMORY_SETTINGS],
+  });
 }
 
 /** Opens the embedded database, creating its cluster first on a new data directory. */
 async function openEmbedded(dataDir: string | undefined): Promise<PGlite> {
-  if (dataDir !== undefined && !existsSync(join(dataDir, 'PG_VERSION'))) await createCluster(dataDir);
+  if (dataDir !== undefined && !hasCluster(dataDir)) await createCluster(dataDir);
   return create(dataDir);
 }
 
