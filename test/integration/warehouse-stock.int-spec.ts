@@ -54,6 +54,19 @@ function stockSpecs(db: EngineUnderTest): void {
     expect(await stock()).toBe(4);
   });
 
+  it('takes the same unit again for an order that took the last one; a voided order none', async () => {
+    await setStock(1);
+    const orderUid = randomUUID();
+    const first = await take(orderUid);
+    expect(await take(orderUid)).toEqual(first); // none left, but this order holds one
+    expect(await stock()).toBe(0);
+
+    const voided = randomUUID();
+    await sut.voidOrder(voided);
+    await expect(take(voided)).rejects.toThrow(`Order '${voided}'`); // none left, and its place is held
+    expect(await stock()).toBe(0);
+  });
+
   it('returns a unit once, and never takes a returned unit again', async () => {
     await setStock(5);
     const { orderItemUid, orderUid } = await take();

@@ -6,7 +6,6 @@ import {
   CatalogueItemResponse,
   ClaimRequest,
   OrderItemResponse,
-  Size,
   TakeItemRequest,
   WarrantyDecisionResponse,
 } from '@app/contracts';
@@ -50,11 +49,11 @@ export class StockService {
    * order item are written together or not at all, so parallel takes can never oversell.
    * Idempotent per order: a retry for the same order returns the unit it already has. A unit
    * that was returned stays returned: a take for its order is a 409, so neither a late retry of
-   * a purchase nor anything else can undo a finished refund or rollback.
+   * a purchase nor anything else can undo a finished refund or rollback. The order's earlier
+   * unit is looked for only when the statement took none (the order holds one already — the
+   * unique order_uid refuses a second, and the decrement goes with it — or none is left).
    */
   async take(request: TakeItemRequest): Promise<OrderItemResponse> {
-    const existing = await this.findByOrder(request);
-    if (existing) return this.heldBy(existing, request);
     try {
       const taken = await queryRows<{ order_item_uid: string }>(
         this.items.manager,
@@ -68,7 +67,7 @@ export class StockService {
          RETURNING order_item_uid`,
         [request.model, request.size, randomUUID(), request.orderUid],
       );
-      if (taken.length === 0) throw await this.whyNotTaken(request.model, request.size);
+      if (taken.length === 0) return await this.heldAlready(request);
       return {
         orderItemUid: taken[0].order_item_uid,
         orderUid: request.orderUid,
@@ -77,10 +76,10 @@ export class StockService {
       };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      // A parallel request for the same order won the race: answer with its unit.
-      const winner = await this.findByOrder(request);
-      if (!winner) throw error;
-      return this.heldBy(winner, request);
+      // The order holds a unit already (a retry, or a parallel request that won the race).
+      const held = await this.findByOrder(request);
+      if (!held) throw error;
+      return this.heldBy(held, request);
     }
   }
 
@@ -186,7 +185,11 @@ export class StockService {
     return toResponse(orderItem);
   }
 
-  private async whyNotTaken(model: string, size: Size): Promise<Error> {
-    return takeRefusal(model, size, await this.items.existsBy({ model, size }));
+  /** A take that took nothing: the unit the order holds already, else why there was none. */
+  private async heldAlready(request: TakeItemRequest): Promise<OrderItemResponse> {
+    const held = await this.findByOrder(request);
+    if (held) return this.heldBy(held, request);
+    const { model, size } = request;
+    throw takeRefusal(model, size, await this.items.existsBy({ model, size }));
   }
 }

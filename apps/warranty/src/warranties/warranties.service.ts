@@ -38,12 +38,11 @@ export class WarrantiesService {
 
   /** Idempotent: starting an existing warranty again changes nothing, nor does starting a voided one. */
   async start(itemUid: string): Promise<void> {
-    await this.warranties
-      .createQueryBuilder()
-      .insert()
-      .values({ itemUid, status: WarrantyStatus.ON_WARRANTY, warrantyDate: new Date() })
-      .orIgnore()
-      .execute();
+    await queryRows(
+      this.warranties.manager,
+      'INSERT INTO warranty (item_uid, status, warranty_date) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id',
+      [itemUid, WarrantyStatus.ON_WARRANTY, new Date()],
+    );
   }
 
   /**
