@@ -84,6 +84,17 @@ function journalSpecs(db: EngineUnderTest): void {
     expect(order).toMatchObject({ itemUid, status: OrderStatus.PAID });
   });
 
+  it('completes none of a purchase whose order row cannot be written: the saga stays STARTED', async () => {
+    const saga = await sut.startPurchase(newSaga());
+    const order = { orderUid: saga.orderUid, userUid: saga.userUid, itemUid: randomUUID() };
+    await dataSource
+      .getRepository(Order)
+      .insert({ ...order, orderDate: new Date(), status: OrderStatus.PAID });
+
+    await expect(sut.completePurchase(saga.id, order)).rejects.toThrow(/duplicate key|unique/i);
+    expect(await stateOf(saga.id)).toBe(SagaState.STARTED);
+  });
+
   it('hands a stale STARTED saga to exactly one claimant, and the request then may not finish it', async () => {
     const saga = await sut.startPurchase(newSaga());
     expect(await sut.claimNext()).toBeUndefined(); // fresh: its request is still running

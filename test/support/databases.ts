@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { cp } from 'node:fs/promises';
+import { cp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -163,7 +163,15 @@ export async function emptyClusterTemplate(): Promise<string | undefined> {
   const packageJson = join(REPO_ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json');
   const { version } = JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string };
   const template = join(tmpdir(), `store-e2e-pglite-${version}-empty-cluster`);
-  if (!hasCluster(template)) await createCluster(template);
+  if (hasCluster(template)) return template;
+  const building = `${template}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await createCluster(building);
+  try {
+    await rename(building, template);
+  } catch {
+    // A parallel run made it first: use theirs.
+    await rm(building, { recursive: true, force: true });
+  }
   return template;
 }
 

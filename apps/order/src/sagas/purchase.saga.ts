@@ -12,7 +12,7 @@ export type PurchaseWarranty = Pick<WarrantyClient, 'start' | 'void'>;
 
 /**
  * Placing an order, all or nothing (README.md): take the item from warehouse → start its
- * warranty → the pivot: the order stored as PAID in the transaction that completes the saga.
+ * warranty → the pivot: the order stored as PAID in the statement that completes the saga.
  * Both remote steps are compensable — the item is returned, the warranty voided — and nothing
  * follows the pivot. A failed step is compensated before the error goes back to the caller; what
  * cannot be undone right now is retried by the SagaWorker until it has been.
