@@ -10,6 +10,9 @@ import { OrderSaga, SagaKind, SagaState } from '../../apps/order/src/sagas/order
 import type { PurchaseWarehouse, PurchaseWarranty } from '../../apps/order/src/sagas/purchase.saga';
 import type { RefundWarehouse, RefundWarranty } from '../../apps/order/src/sagas/refund.saga';
 import type { NewSaga, SagaJournalPort } from '../../apps/order/src/sagas/saga-journal';
+import { SagaRecovery } from '../../apps/order/src/sagas/saga-recovery';
+import { SagaTiming } from '../../apps/order/src/sagas/saga-timing';
+import type { BaseServiceConfig } from '@app/config';
 import { ITEM_UID, makeSaga, ORDER_UID, SELECTION } from './factories';
 
 export class CallLog {
@@ -186,4 +189,15 @@ export class StubJournal implements SagaJournalPort {
     this.saga.state = to;
     return true;
   }
+}
+
+/**
+ * The real recovery over a stub journal, with a 1 s hop time-out, and the delays of the retries it
+ * schedules (instead of timers, which a unit spec does not run).
+ */
+export function recordingRecovery(journal: StubJournal): { recovery: SagaRecovery; retries: number[] } {
+  const recovery = new SagaRecovery(journal, new SagaTiming({ HTTP_TIMEOUT_MS: 1000 } as BaseServiceConfig));
+  const retries: number[] = [];
+  recovery.onRetryScheduled((delayMs) => retries.push(delayMs));
+  return { recovery, retries };
 }

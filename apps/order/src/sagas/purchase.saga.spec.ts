@@ -6,14 +6,12 @@ import {
   UnprocessableError,
 } from '@app/errors';
 import { ITEM_UID, makeSaga, ORDER_UID, REQUEST_KEY, SELECTION, USER_UID } from '@test/doubles/factories';
-import { CallLog, StubJournal, StubWarehouse, StubWarranty } from '@test/doubles/sagas';
-import { BaseServiceConfig } from '@app/config';
+import { CallLog, recordingRecovery, StubJournal, StubWarehouse, StubWarranty } from '@test/doubles/sagas';
 import { runInContext } from '@app/request-context';
 import { SagaKind, SagaState } from './order-saga.entity';
 import { PurchaseSaga } from './purchase.saga';
 import { PastDeadlineError, SagaTakenOverError } from './saga-journal';
 import { SagaRecovery } from './saga-recovery';
-import { SagaTiming } from './saga-timing';
 
 const warehouseDown = () => new ServiceUnavailableError('Warehouse');
 const warrantyDown = () => new ServiceUnavailableError('Warranty');
@@ -28,9 +26,7 @@ describe(PurchaseSaga.name, () => {
   beforeEach(() => {
     log = new CallLog();
     journal = new StubJournal(log);
-    recovery = new SagaRecovery(journal, new SagaTiming({ HTTP_TIMEOUT_MS: 1000 } as BaseServiceConfig));
-    retries = [];
-    recovery.onRetryScheduled((delayMs) => retries.push(delayMs));
+    ({ recovery, retries } = recordingRecovery(journal));
     sut = new PurchaseSaga(journal, recovery, new StubWarehouse(log), new StubWarranty(log));
   });
 

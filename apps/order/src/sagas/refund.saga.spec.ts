@@ -1,15 +1,13 @@
 import { OrderStatus } from '@app/contracts';
-import { BaseServiceConfig } from '@app/config';
 import { runInContext } from '@app/request-context';
 import { ConflictError, NotFoundError, ServiceUnavailableError, UnprocessableError } from '@app/errors';
 import { ITEM_UID, makeSaga, ORDER_UID, REQUEST_KEY, USER_UID } from '@test/doubles/factories';
-import { CallLog, StubJournal, StubWarehouse, StubWarranty } from '@test/doubles/sagas';
+import { CallLog, recordingRecovery, StubJournal, StubWarehouse, StubWarranty } from '@test/doubles/sagas';
 import { Order } from '../orders/order.entity';
 import { SagaKind, SagaState } from './order-saga.entity';
 import { RefundSaga } from './refund.saga';
 import { PastDeadlineError } from './saga-journal';
 import { SagaRecovery } from './saga-recovery';
-import { SagaTiming } from './saga-timing';
 
 function paidOrder(overrides: Partial<Order> = {}): Order {
   return Object.assign(new Order(), {
@@ -33,9 +31,7 @@ describe(RefundSaga.name, () => {
   beforeEach(() => {
     log = new CallLog();
     journal = new StubJournal(log);
-    recovery = new SagaRecovery(journal, new SagaTiming({ HTTP_TIMEOUT_MS: 1000 } as BaseServiceConfig));
-    retries = [];
-    recovery.onRetryScheduled((delayMs) => retries.push(delayMs));
+    ({ recovery, retries } = recordingRecovery(journal));
     sut = new RefundSaga(journal, recovery, new StubWarehouse(log), new StubWarranty(log));
   });
 
