@@ -35,8 +35,8 @@ ENV SERVICE=${SERVICE}
 # V8's heap sized for a service (package.json's config.nodeOptions, which `npm start` and
 # `npm run bench` use; test/deploy checks they agree): without a limit V8 sizes the heap from
 # the host's memory and lets a service grow to ~2× what these settings hold, for no throughput
-# (docs/benchmarks.md, "Round three: memory"). Set here, after npm ci, for the services alone.
-ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=4"
+# (docs/benchmarks.md, rounds three and four). Set here, after npm ci, for the services alone.
+ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=8"
 
 USER node
 

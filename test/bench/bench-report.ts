@@ -39,7 +39,14 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
  * then each variant's peak RSS per service.
  */
 export function benchReport(
-  settings: { seconds: number; rounds: number; engine: string; nodeOptions?: string },
+  settings: {
+    seconds: number;
+    /** Before a scenario's first level, and before each next level. */
+    warmUpSeconds: [number, number];
+    rounds: number;
+    engine: string;
+    nodeOptions?: string;
+  },
   variants: Variant[],
   measurements: Measurement[],
 ): string {
@@ -75,7 +82,8 @@ export function benchReport(
   return [
     '# Benchmark',
     '',
-    `- ${settings.engine}; ${settings.seconds} s per level after a 2 s warm-up; ${settings.rounds} round(s), variants alternating; ` +
+    `- ${settings.engine}; ${settings.seconds} s per level after a warm-up at that level (${settings.warmUpSeconds[0]} s before a scenario's first level, ${settings.warmUpSeconds[1]} s before the next); ` +
+      `${settings.rounds} round(s), variants alternating; ` +
       `Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; ` +
       `services' NODE_OPTIONS: ${settings.nodeOptions ? `\`${settings.nodeOptions}\`` : "none (V8's defaults)"}`,
     '',

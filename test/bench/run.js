@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 /**
  * npm run bench -- [--seconds S] [--connections 1,16,64] [--scenarios catalogue,view,list10,list100,purchase]
- *                  [--rounds N] [--compare REF] [--tracing] [--yardstick [DIR]] [--cpu-prof DIR] [--node-options OPTS] [--embedded] [--report FILE]
+ *                  [--rounds N] [--warm-up S] [--compare REF] [--tracing] [--yardstick [DIR]] [--cpu-prof DIR] [--node-options OPTS] [--embedded] [--report FILE]
  *
  * Builds (npm script), then runs test/bench/bench.bench-spec.ts: the four services from this
  * checkout on the local PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres;
  * --embedded: PGlite), driven through the store by autocannon.
+ *   --warm-up S    how long each scenario's first level is driven before it is measured (default
+ *                  10 s: a fresh service needs that long to reach its steady speed); 2 s before
+ *                  each next level;
  *   --compare REF  also builds git revision REF in a worktree (sharing this node_modules when
  *                  its package-lock.json is this one's, else with its own `npm ci`) and runs it
  *                  alternately with this checkout, printing the ratios;
@@ -33,6 +36,7 @@ const valued = {
   report: 'BENCH_REPORT',
   'cpu-prof': 'BENCH_CPU_PROF_DIR',
   'node-options': 'BENCH_NODE_OPTIONS',
+  'warm-up': 'BENCH_WARM_UP_SECONDS',
   compare: undefined,
 };
 const env = { ...process.env };
