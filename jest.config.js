@@ -13,11 +13,12 @@ const transform = {
 };
 
 /**
- * One worker more than the cores: an e2e file spends much of its time waiting for a killed
- * service's restart, a back-off or a breaker's pause, so on 2 cores a third worker cut the
- * parallel phase by 15% (real servers) to 30% (embedded engines), measured in test/README.md.
- * At most 3: every worker runs a system of four services with up to 10 PostgreSQL connections
- * each, and the server's default max_connections is 100.
+ * One worker more than the cores, at most 3. An e2e file spends much of its time waiting for a
+ * killed service's restart, a back-off or a breaker's pause, so on 2 cores a third worker cut the
+ * parallel phase by ~25% (real servers) and ~21% (embedded engines), measured in test/README.md.
+ * The cap: every worker runs a system of four services whose PostgreSQL pools may each open 10
+ * connections (they open only as many as run queries at once, a few in a test), and the server's
+ * default max_connections is 100. It applies to the unit specs too, which take seconds anyway.
  */
 const maxWorkers = Math.min(3, availableParallelism() + 1);
 

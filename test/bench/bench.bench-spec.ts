@@ -17,12 +17,14 @@ import { YardstickSystem } from './yardstick-system';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? '8');
 /**
  * A level is measured after a warm-up at the same level: 2 s, and longer before a scenario's first
- * level. A service just started needs ~10 s under load to reach its steady speed (V8 compiles
- * the hot code as it runs): measured after 2 s only, the first level of a fresh system showed
- * 300 req/s and 3× the CPU per request of the same level 10 s later (docs/benchmarks.md).
+ * level. A service just started spends 2–3× its steady CPU per request in its first seconds under
+ * load (V8 compiles the hot code as it runs), most of the way down after ~10 s: measured after 2 s
+ * only, a fresh system's first level showed 318 req/s where it later ran 710 (docs/benchmarks.md).
  */
 const WARM_UP_SECONDS = 2;
 const FIRST_WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP_SECONDS ?? '10');
+if (!(FIRST_WARM_UP_SECONDS >= 0))
+  throw new Error(`--warm-up wants a number of seconds, not '${process.env.BENCH_WARM_UP_SECONDS}'`);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,16,64').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '1');
 const VARIANTS = JSON.parse(process.env.BENCH_VARIANTS ?? '[{"label":"this checkout"}]') as Variant[];

@@ -7,7 +7,7 @@
  * checkout on the local PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres;
  * --embedded: PGlite), driven through the store by autocannon.
  *   --warm-up S    how long each scenario's first level is driven before it is measured (default
- *                  10 s: a fresh service needs that long to reach its steady speed); 2 s before
+ *                  10 s: a fresh service is slow for its first seconds under load); 2 s before
  *                  each next level;
  *   --compare REF  also builds git revision REF in a worktree (sharing this node_modules when
  *                  its package-lock.json is this one's, else with its own `npm ci`) and runs it

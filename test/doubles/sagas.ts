@@ -4,6 +4,7 @@
  * compensations and of the journal's state changes across warehouse, warranty and the journal.
  */
 import { OrderItemResponse, TakeItemRequest, WarrantyResponse, WarrantyStatus } from '@app/contracts';
+import type { BaseServiceConfig } from '@app/config';
 import { ConflictError } from '@app/errors';
 import { Order } from '../../apps/order/src/orders/order.entity';
 import { OrderSaga, SagaKind, SagaState } from '../../apps/order/src/sagas/order-saga.entity';
@@ -12,7 +13,6 @@ import type { RefundWarehouse, RefundWarranty } from '../../apps/order/src/sagas
 import type { NewSaga, SagaJournalPort } from '../../apps/order/src/sagas/saga-journal';
 import { SagaRecovery } from '../../apps/order/src/sagas/saga-recovery';
 import { SagaTiming } from '../../apps/order/src/sagas/saga-timing';
-import type { BaseServiceConfig } from '@app/config';
 import { ITEM_UID, makeSaga, ORDER_UID, SELECTION } from './factories';
 
 export class CallLog {
@@ -195,7 +195,7 @@ export class StubJournal implements SagaJournalPort {
  * The real recovery over a stub journal, with a 1 s hop time-out, and the delays of the retries it
  * schedules (instead of timers, which a unit spec does not run).
  */
-export function recordingRecovery(journal: StubJournal): { recovery: SagaRecovery; retries: number[] } {
+export function recordingRecovery(journal: SagaJournalPort): { recovery: SagaRecovery; retries: number[] } {
   const recovery = new SagaRecovery(journal, new SagaTiming({ HTTP_TIMEOUT_MS: 1000 } as BaseServiceConfig));
   const retries: number[] = [];
   recovery.onRetryScheduled((delayMs) => retries.push(delayMs));

@@ -10,10 +10,9 @@ import { runSoak } from '../soak/run-soak';
  * orders, claims decided once, no saga compensated twice or left unfinished). The soak's own
  * harness (`npm run soak -- --replicas 2`), run short. Real PostgreSQL and RabbitMQ only.
  */
-/**
- * Long enough for the four kills in turn: each takes a pause of 1–2 s, 0.5–3 s down and a restart
- * (1–3 s under this load), at most ~8 s, so ~24 s for the four at worst.
- */
+// Long enough for the four kills in turn: a kill is recorded after its pause (1–2 s), and a
+// cycle is that pause, 0.5–3 s down and a restart (~1–3 s under this load), so the fourth kill
+// comes after three cycles and a pause: ~26 s at worst.
 const LOAD_MS = 30_000;
 const SEED = Number(process.env.SOAK_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /** Start-up of eight processes, the load, the retries' grace and the wait for stillness. */
