@@ -77,9 +77,7 @@ export class StockService {
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // The order holds a unit already (a retry, or a parallel request that won the race).
-      const held = await this.findByOrder(request);
-      if (!held) throw error;
-      return this.heldBy(held, request);
+      return this.heldAlready(request);
     }
   }
 
@@ -185,7 +183,7 @@ export class StockService {
     return toResponse(orderItem);
   }
 
-  /** A take that took nothing: the unit the order holds already, else why there was none. */
+  /** A take that took nothing, or met the order's unit: the unit the order holds, else why none. */
   private async heldAlready(request: TakeItemRequest): Promise<OrderItemResponse> {
     const held = await this.findByOrder(request);
     if (held) return this.heldBy(held, request);

@@ -40,7 +40,7 @@ export class WarrantiesService {
   async start(itemUid: string): Promise<void> {
     await queryRows(
       this.warranties.manager,
-      'INSERT INTO warranty (item_uid, status, warranty_date) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id',
+      'INSERT INTO warranty (item_uid, status, warranty_date) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
       [itemUid, WarrantyStatus.ON_WARRANTY, new Date()],
     );
   }
