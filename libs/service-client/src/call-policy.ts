@@ -1,13 +1,4 @@
-import {
-  CircuitBreakerPolicy,
-  ConsecutiveBreaker,
-  IPolicy,
-  TimeoutStrategy,
-  circuitBreaker,
-  handleWhen,
-  timeout,
-  wrap,
-} from 'cockatiel';
+import { CircuitBreakerPolicy, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import { DomainException } from '@app/errors';
 
 export interface CallPolicyOptions {
@@ -19,9 +10,12 @@ export interface CallPolicyOptions {
 }
 
 export interface CallPolicy {
-  policy: IPolicy;
   breaker: CircuitBreakerPolicy;
-  /** The longest one call may take (HTTP_TIMEOUT_MS); a caller's shorter budget cuts it further. */
+  /**
+   * The longest one call may take (HTTP_TIMEOUT_MS); a caller's shorter budget cuts it further.
+   * Kept by the exchange itself (its own timer aborts the request): cockatiel's time-out policy
+   * would add an AbortController and two EventTarget listeners to every call.
+   */
   timeoutMs: number;
 }
 
@@ -35,22 +29,13 @@ export function isUnavailability(error: Error): boolean {
 
 /**
  * The resilience policy every call to one downstream service goes through, built once per target
- * service so that all calls to it share one breaker: breaker(timeout(call)). A time-out counts
- * as a failure of the breaker; while the breaker is open calls fail at once.
+ * service so that all calls to it share one breaker: breaker(call with a time-out). A time-out
+ * counts as a failure of the breaker; while the breaker is open calls fail at once.
  */
 export function createCallPolicy(options: CallPolicyOptions): CallPolicy {
   const breaker = circuitBreaker(handleWhen(isUnavailability), {
     halfOpenAfter: options.halfOpenAfterMs,
     breaker: new ConsecutiveBreaker(options.breakerThreshold),
   });
-  return {
-    breaker,
-    // abortOnReturn off: the call has read its whole answer when it returns, and aborting its
-    // signal then would only build a DOMException (with a stack trace) per call.
-    policy: wrap(
-      breaker,
-      timeout(options.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }),
-    ),
-    timeoutMs: options.timeoutMs,
-  };
+  return { breaker, timeoutMs: options.timeoutMs };
 }

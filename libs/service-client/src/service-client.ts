@@ -1,11 +1,11 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { Logger } from '@nestjs/common';
-import { BrokenCircuitError, CircuitState, TaskCancelledError } from 'cockatiel';
+import { BrokenCircuitError, CircuitState } from 'cockatiel';
 import { Pool } from 'undici';
 import { describeError, DomainException, domainErrorFromStatus, ServiceUnavailableError } from '@app/errors';
 import { BUDGET_HEADER, propagationHeaders, timeLeftMs } from '@app/request-context';
 import { CallPolicy } from './call-policy';
 import { BreakerState, CallObserver, CallOutcome, NO_CALL_OBSERVER } from './call-observer';
+import { CallTimedOutError, exchange, HttpAnswer } from './http-exchange';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -123,9 +123,8 @@ export class ServiceClient {
     }
     const headers = { ...propagationHeaders(), ...options.headers, [BUDGET_HEADER]: String(budgetMs) };
     try {
-      const result = await this.options.callPolicy.policy.execute(
-        ({ signal }) => this.send<T>(method, path, body, headers, signal, parse),
-        budgetMs < this.options.callPolicy.timeoutMs ? AbortSignal.timeout(budgetMs) : undefined,
+      const result = await this.options.callPolicy.breaker.execute(() =>
+        this.send<T>(method, path, body, headers, budgetMs, parse),
       );
       observe('success');
       return result;
@@ -139,26 +138,32 @@ export class ServiceClient {
     }
   }
 
+  /** One exchange, given up after `timeoutMs`; its answer mapped to a result or a domain error. */
   private async send<T>(
     method: HttpMethod,
     path: string,
     body: object | undefined,
     headers: Record<string, string>,
-    signal: AbortSignal,
+    timeoutMs: number,
     parse: (text: string) => T,
   ): Promise<T> {
-    const response = await this.pool.request({
-      method,
-      path,
-      signal,
-      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.body.text();
-    const dependency = response.statusCode === 503 ? this.unavailableDependency(text) : undefined;
+    const answer = await exchange(
+      this.pool,
+      body === undefined
+        ? { method, path, headers }
+        : {
+            method,
+            path,
+            headers: { ...headers, 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          },
+      timeoutMs,
+    );
+    const { status, text } = answer;
+    const dependency = status === 503 ? this.unavailableDependency(text) : undefined;
     if (dependency) throw new ServiceUnavailableError(dependency);
-    if (response.statusCode >= 500) throw new DownstreamServerError(response.statusCode);
-    if (response.statusCode >= 400) throw this.clientError(response.statusCode, text, response.headers);
+    if (status >= 500) throw new DownstreamServerError(status);
+    if (status >= 400) throw this.clientError(answer);
     return parse(text);
   }
 
@@ -169,12 +174,9 @@ export class ServiceClient {
   }
 
   /** A 4xx of the callee is an answer, not a fault: its status and message are passed on. */
-  private clientError(status: number, text: string, headers: IncomingHttpHeaders): DomainException {
+  private clientError({ status, text, header }: HttpAnswer): DomainException {
     const message = messageOf(text) ?? `${this.options.serviceName} Service answered ${status}`;
-    const retryAfter = headers['retry-after'];
-    return domainErrorFromStatus(status, message, {
-      retryAfter: typeof retryAfter === 'string' ? retryAfter : retryAfter?.[0],
-    });
+    return domainErrorFromStatus(status, message, { retryAfter: header('retry-after') });
   }
 }
 
@@ -193,7 +195,7 @@ function messageOf(text: string): string | undefined {
 
 function outcomeOf(error: unknown): CallOutcome {
   if (error instanceof BrokenCircuitError) return 'breaker_open';
-  if (error instanceof TaskCancelledError) return 'timeout';
+  if (error instanceof CallTimedOutError) return 'timeout';
   if (error instanceof DownstreamServerError || error instanceof ServiceUnavailableError)
     return 'server_error';
   if (error instanceof DomainException) return 'client_error';
@@ -201,5 +203,5 @@ function outcomeOf(error: unknown): CallOutcome {
 }
 
 function describe(error: unknown): string {
-  return error instanceof TaskCancelledError ? 'timed out' : describeError(error);
+  return error instanceof CallTimedOutError ? 'timed out' : describeError(error);
 }
