@@ -46,6 +46,7 @@ export function benchReport(
     rounds: number;
     engine: string;
     nodeOptions?: string;
+    mallocArenaMax?: string;
   },
   variants: Variant[],
   measurements: Measurement[],
@@ -85,7 +86,8 @@ export function benchReport(
     `- ${settings.engine}; ${settings.seconds} s per level after a warm-up at that level (${settings.warmUpSeconds[0]} s before a scenario's first level, ${settings.warmUpSeconds[1]} s before the next); ` +
       `${settings.rounds} round(s), variants alternating; ` +
       `Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; ` +
-      `services' NODE_OPTIONS: ${settings.nodeOptions ? `\`${settings.nodeOptions}\`` : "none (V8's defaults)"}`,
+      `services' NODE_OPTIONS: ${settings.nodeOptions ? `\`${settings.nodeOptions}\`` : "none (V8's defaults)"}, ` +
+      `MALLOC_ARENA_MAX: ${settings.mallocArenaMax || "none (glibc's default)"}`,
     '',
     `| scenario | conns | variant | req/s (each round) | p50 / p90 / p99 ms (median) | failed | req/s ÷ ${baseline.label} | p99 ÷ ${baseline.label} |`,
     '|---|---:|---|---:|---:|---:|---:|---:|',

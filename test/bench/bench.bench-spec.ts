@@ -183,6 +183,8 @@ async function startSystem(variant: Variant, sinkUrl: string | undefined): Promi
       ...(process.env.BENCH_NODE_OPTIONS !== undefined
         ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS }
         : {}),
+      // Empty: glibc's default number of arenas.
+      ...(process.env.BENCH_MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.BENCH_MALLOC_ARENA_MAX } : {}),
     },
     // Written when the service exits at the end of the run.
     nodeArgs: profiles
@@ -269,6 +271,7 @@ describe('benchmark', () => {
         rounds: ROUNDS,
         engine: process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'embedded',
         nodeOptions: process.env.BENCH_NODE_OPTIONS,
+        mallocArenaMax: process.env.BENCH_MALLOC_ARENA_MAX,
       },
       VARIANTS,
       measurements,

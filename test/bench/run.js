@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm run bench -- [--seconds S] [--connections 1,16,64] [--scenarios catalogue,view,list10,list100,purchase]
- *                  [--rounds N] [--warm-up S] [--compare REF] [--tracing] [--yardstick [DIR]] [--cpu-prof DIR] [--node-options OPTS] [--embedded] [--report FILE]
+ *                  [--rounds N] [--warm-up S] [--compare REF] [--tracing] [--yardstick [DIR]] [--cpu-prof DIR] [--node-options OPTS] [--malloc-arena-max N] [--embedded] [--report FILE]
  *
  * Builds (npm script), then runs test/bench/bench.bench-spec.ts: the four services from this
  * checkout on the local PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres;
@@ -18,6 +18,8 @@
  *   --node-options "OPTS"  NODE_OPTIONS for the services of every variant but the yardstick
  *                  (default: package.json's config.nodeOptions, the production settings the
  *                  Dockerfile and `npm start` use; "" for V8's own defaults);
+ *   --malloc-arena-max N  MALLOC_ARENA_MAX for the same services (default: package.json's
+ *                  config.mallocArenaMax, as the Dockerfile and `npm start`; "" for glibc's own);
  *   --yardstick    also runs the yardstick (node:http + pg, default ../shared/yardstick beside
  *                  this repository) alternately: a copy in a temporary folder that uses this
  *                  node_modules' pg. Only its scenarios: catalogue, view, list10, list100, purchase.
@@ -36,6 +38,7 @@ const valued = {
   report: 'BENCH_REPORT',
   'cpu-prof': 'BENCH_CPU_PROF_DIR',
   'node-options': 'BENCH_NODE_OPTIONS',
+  'malloc-arena-max': 'BENCH_MALLOC_ARENA_MAX',
   'warm-up': 'BENCH_WARM_UP_SECONDS',
   compare: undefined,
 };
@@ -62,7 +65,10 @@ for (let i = 0; i < args.length; i++) {
     process.exit(2);
   }
 }
-env.BENCH_NODE_OPTIONS ??= require('../../package.json').config.nodeOptions;
+const { config } = require('../../package.json');
+env.BENCH_NODE_OPTIONS ??= config.nodeOptions;
+env.BENCH_MALLOC_ARENA_MAX ??= config.mallocArenaMax;
+if (!env.BENCH_MALLOC_ARENA_MAX) delete env.MALLOC_ARENA_MAX; // "": glibc's own, not the shell's
 if (embedded) delete env.TEST_DATABASE_URL;
 else env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 delete env.TEST_AMQP_URL; // the benchmark's scenarios do not queue claims
