@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { PGlite, type Results } from '@electric-sql/pglite';
+import type { PGlite, Results } from '@electric-sql/pglite';
 import { EventEmitter } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { describeError } from '@app/errors';
@@ -94,6 +94,10 @@ const EMBEDDED_MEMORY_SETTINGS = [
  */
 function create(dataDir: string | undefined): Promise<PGlite> {
   setFlagsFromString('--liftoff-only');
+  // Loaded here, by the embedded engine alone: a service on a PostgreSQL server never holds
+  // PGlite's half a megabyte of script.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
   return PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     startParams: [...PGlite.defaultStartParams, ...EMBEDDED_MEMORY_SETTINGS],
