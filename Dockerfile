@@ -3,8 +3,8 @@
 # One image recipe for all four services (store, order, warehouse, warranty).
 # Pick the service with the build argument SERVICE, e.g.
 #   docker build --build-arg SERVICE=order -t store-system-order .
-# (docker-compose.yml does this for each service.) Every layer except the last ENV is the
-# same for all four, so the build is cached and shared between them.
+# (docker-compose.yml does this for each service.) Every layer before the SERVICE variable is
+# the same for all four, so the build is cached and shared between them.
 
 # Node.js 22 LTS (Node 20 left long-term support in April 2026; the code still runs on it).
 ARG NODE_IMAGE=node:22-bookworm-slim
@@ -28,19 +28,19 @@ RUN npm ci --omit=dev --no-audit --no-fund \
     && chown node:node /app/data
 COPY --from=build /app/dist ./dist
 
-# Which bundle to start: store | order | warehouse | warranty.
-ARG SERVICE=store
-ENV SERVICE=${SERVICE}
-
 # V8's heap sized for a service (package.json's config.nodeOptions, which `npm start` and
 # `npm run bench` use; test/deploy checks they agree): without a limit V8 sizes the heap from
 # the host's memory and lets a service grow to ~2× what these settings hold, for no throughput
 # (docs/benchmarks.md, rounds three and four). Set here, after npm ci, for the services alone.
 ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=8"
 # glibc's malloc keeps up to 8 arenas per core for the threads (libuv's pool, V8's GC helpers);
-# two hold what they allocate: 3-7 MiB less per service at the peak, no throughput lost
+# two hold what they allocate: a few MiB less per service at the peak, no throughput lost
 # (package.json's config.mallocArenaMax; docs/benchmarks.md, round five).
 ENV MALLOC_ARENA_MAX=2
+
+# Which bundle to start: store | order | warehouse | warranty.
+ARG SERVICE=store
+ENV SERVICE=${SERVICE}
 
 USER node
 

@@ -87,7 +87,7 @@ export function benchReport(
       `${settings.rounds} round(s), variants alternating; ` +
       `Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; ` +
       `services' NODE_OPTIONS: ${settings.nodeOptions ? `\`${settings.nodeOptions}\`` : "none (V8's defaults)"}, ` +
-      `MALLOC_ARENA_MAX: ${settings.mallocArenaMax || "none (glibc's default)"}`,
+      `their MALLOC_ARENA_MAX: ${settings.mallocArenaMax || "none (glibc's default)"} (the yardstick's: glibc's default)`,
     '',
     `| scenario | conns | variant | req/s (each round) | p50 / p90 / p99 ms (median) | failed | req/s ÷ ${baseline.label} | p99 ÷ ${baseline.label} |`,
     '|---|---:|---|---:|---:|---:|---:|---:|',

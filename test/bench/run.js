@@ -68,7 +68,8 @@ for (let i = 0; i < args.length; i++) {
 const { config } = require('../../package.json');
 env.BENCH_NODE_OPTIONS ??= config.nodeOptions;
 env.BENCH_MALLOC_ARENA_MAX ??= config.mallocArenaMax;
-if (!env.BENCH_MALLOC_ARENA_MAX) delete env.MALLOC_ARENA_MAX; // "": glibc's own, not the shell's
+// The services get BENCH_MALLOC_ARENA_MAX; nothing else (the yardstick, autocannon) the shell's.
+delete env.MALLOC_ARENA_MAX;
 if (embedded) delete env.TEST_DATABASE_URL;
 else env.TEST_DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/postgres';
 delete env.TEST_AMQP_URL; // the benchmark's scenarios do not queue claims

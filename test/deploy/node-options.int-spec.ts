@@ -21,7 +21,7 @@ describe('the services’ V8 and malloc settings', () => {
     expect(nodeOptions).toMatch(/--max-semi-space-size=\d+/);
   });
 
-  it('are the image’s NODE_OPTIONS, set in its runtime stage', () => {
+  it('are the image’s NODE_OPTIONS and MALLOC_ARENA_MAX, set in its runtime stage', () => {
     const runtime = read('Dockerfile').split(/^FROM .* AS runtime$/m)[1] ?? '';
     expect(runtime).toContain(`ENV NODE_OPTIONS="${nodeOptions}"`);
     expect(mallocArenaMax).toMatch(/^[1-9]\d*$/);
@@ -30,7 +30,7 @@ describe('the services’ V8 and malloc settings', () => {
 
   it('are what `npm start` gives the four services', () => {
     expect(pkg.scripts['start:all']).toMatch(
-      /^LOG_FORMAT=pretty NODE_OPTIONS="\$npm_package_config_nodeOptions .*" MALLOC_ARENA_MAX=\$\{MALLOC_ARENA_MAX:-\$npm_package_config_mallocArenaMax\} /,
+      /^LOG_FORMAT=pretty NODE_OPTIONS="\$npm_package_config_nodeOptions .*" MALLOC_ARENA_MAX=\$\{MALLOC_ARENA_MAX-\$npm_package_config_mallocArenaMax\} /,
     );
   });
 

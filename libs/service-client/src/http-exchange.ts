@@ -62,12 +62,17 @@ export function exchange(
       settled = true;
       outcome();
     };
-    dispatcher.dispatch(request, {
-      // Called as the request is written (again if undici retries it on a fresh connection): a
-      // request that timed out while it waited in the pool's queue is dropped here, unsent.
+    const handler: Dispatcher.DispatchHandlers = {
+      // Called as the request is about to be written (again if undici re-sends it on a fresh
+      // connection). One that timed out while it waited in the pool's queue is dropped here,
+      // unsent: thrown, undici fails it alone and keeps the connection (aborting it would
+      // close a connection nothing was written on).
       onConnect(abortRequest) {
-        if (timedOut) abortRequest(timedOut);
-        else abort = abortRequest;
+        if (timedOut) throw timedOut;
+        abort = abortRequest;
+        status = 0;
+        rawHeaders = [];
+        chunks.length = 0;
       },
       // 1xx answers come first: the last status and headers are the answer's.
       onHeaders(statusCode, headers) {
@@ -89,6 +94,8 @@ export function exchange(
       onError(error) {
         finish(() => reject(error));
       },
-    });
+    };
+    // Every failure comes back through onError, a request undici refuses (a bad header) included.
+    dispatcher.dispatch(request, handler);
   });
 }

@@ -10,6 +10,8 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@app/errors';
+import { runInContext } from '@app/request-context';
+import { CallObserver, CallOutcome } from './call-observer';
 import { createCallPolicy } from './call-policy';
 import { ServiceClient } from './service-client';
 
@@ -50,13 +52,20 @@ async function until(check: () => Promise<boolean>): Promise<void> {
 describe(ServiceClient.name, () => {
   let service: FakeService;
   let sut: ServiceClient;
+  let outcomes: CallOutcome[];
 
   beforeEach(async () => {
     service = new FakeService();
     const baseUrl = await service.listen();
+    outcomes = [];
+    const observer: CallObserver = {
+      called: (_target, outcome) => outcomes.push(outcome),
+      breakerChanged: () => undefined,
+    };
     sut = new ServiceClient({
       serviceName: 'Warehouse',
       baseUrl,
+      observer,
       callPolicy: createCallPolicy({
         timeoutMs: TIMEOUT_MS,
         breakerThreshold: 3,
@@ -105,6 +114,21 @@ describe(ServiceClient.name, () => {
     await expect(sut.get('/x')).rejects.toBeInstanceOf(ServiceUnavailableError);
     expect(performance.now() - started).toBeLessThan(TIMEOUT_MS); // failed fast: no time-out waited
     expect(service.hits).toBe(3);
+    expect(outcomes).toEqual(['timeout', 'timeout', 'timeout', 'breaker_open']);
+  });
+
+  it("waits no longer than what is left of the caller's budget", async () => {
+    const budgetMs = TIMEOUT_MS / 2;
+    let seenBudget: string | undefined;
+    // Never answers; notes the budget the call passed on.
+    service.handler = (request) => (seenBudget = request.headers['x-request-budget-ms'] as string);
+    const started = performance.now();
+    await runInContext({ requestId: 'r1', deadline: Date.now() + budgetMs }, () =>
+      expect(sut.get('/x')).rejects.toBeInstanceOf(ServiceUnavailableError),
+    );
+    expect(performance.now() - started).toBeLessThan(TIMEOUT_MS);
+    expect(Number(seenBudget)).toBeLessThanOrEqual(budgetMs);
+    expect(outcomes).toEqual(['timeout']);
   });
 
   it('lets one trial call through after the pause and closes on its success', async () => {

@@ -203,5 +203,5 @@ function outcomeOf(error: unknown): CallOutcome {
 }
 
 function describe(error: unknown): string {
-  return error instanceof CallTimedOutError ? 'timed out' : describeError(error);
+  return error instanceof CallTimedOutError ? `timed out after ${error.timeoutMs} ms` : describeError(error);
 }
