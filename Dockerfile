@@ -33,10 +33,6 @@ COPY --from=build /app/dist ./dist
 # the host's memory and lets a service grow to ~2× what these settings hold, for no throughput
 # (docs/benchmarks.md, rounds three and four). Set here, after npm ci, for the services alone.
 ENV NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=8"
-# glibc's malloc keeps up to 8 arenas per core for the threads (libuv's pool, V8's GC helpers);
-# two hold what they allocate: a few MiB less per service at the peak, no throughput lost
-# (package.json's config.mallocArenaMax; docs/benchmarks.md, round five).
-ENV MALLOC_ARENA_MAX=2
 
 # Which bundle to start: store | order | warehouse | warranty.
 ARG SERVICE=store

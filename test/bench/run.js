@@ -18,8 +18,8 @@
  *   --node-options "OPTS"  NODE_OPTIONS for the services of every variant but the yardstick
  *                  (default: package.json's config.nodeOptions, the production settings the
  *                  Dockerfile and `npm start` use; "" for V8's own defaults);
- *   --malloc-arena-max N  MALLOC_ARENA_MAX for the same services (default: package.json's
- *                  config.mallocArenaMax, as the Dockerfile and `npm start`; "" for glibc's own);
+ *   --malloc-arena-max N  MALLOC_ARENA_MAX for the same services (default: none, glibc's own,
+ *                  as the Dockerfile and `npm start`; tried in round five and not adopted);
  *   --yardstick    also runs the yardstick (node:http + pg, default ../shared/yardstick beside
  *                  this repository) alternately: a copy in a temporary folder that uses this
  *                  node_modules' pg. Only its scenarios: catalogue, view, list10, list100, purchase.
@@ -65,9 +65,7 @@ for (let i = 0; i < args.length; i++) {
     process.exit(2);
   }
 }
-const { config } = require('../../package.json');
-env.BENCH_NODE_OPTIONS ??= config.nodeOptions;
-env.BENCH_MALLOC_ARENA_MAX ??= config.mallocArenaMax;
+env.BENCH_NODE_OPTIONS ??= require('../../package.json').config.nodeOptions;
 // The services get BENCH_MALLOC_ARENA_MAX; nothing else (the yardstick, autocannon) the shell's.
 delete env.MALLOC_ARENA_MAX;
 if (embedded) delete env.TEST_DATABASE_URL;
