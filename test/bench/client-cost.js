@@ -5,17 +5,19 @@
  * The caller's CPU per call to another service, for each way of making it: a loopback JSON GET
  * (a warranty-sized answer from a node:http server in a child process), 32 calls in flight,
  * CALLS calls (default 40,000) after 20,000 to warm up; the CPU is this process's alone
- * (`process.cpuUsage`). Run it on an idle machine, twice; pin it with `taskset -c 1` for steadier
- * figures. docs/benchmarks.md, round five.
+ * (`process.cpuUsage`). Run it on an idle machine, twice; `taskset -c 1` (the server inherits it)
+ * gives steadier figures. docs/benchmarks.md, round five.
  *
  *   request             undici's `pool.request()`, the answer read with `body.text()`
  *   request+cockatiel   the same behind cockatiel's `wrap(breaker, timeout)` (the services' way until round five)
  *   exchange+breaker    libs/service-client's `exchange()` (undici's dispatch, its own timer) behind the breaker
  *   node:http           an `http.Agent` with keep-alive (the yardstick's way)
  */
+const { Buffer } = require('node:buffer');
 const { fork } = require('node:child_process');
 const http = require('node:http');
 const { once } = require('node:events');
+const { performance } = require('node:perf_hooks');
 
 const ANSWER = JSON.stringify({
   itemUid: 'f8d7c2a0-1111-4111-8111-111111111111',
@@ -40,6 +42,8 @@ if (process.argv[2] === 'serve') {
 }
 
 async function main(calls) {
+  // cockatiel's time-out adds a listener per call in flight to one shared signal: no warning past ten.
+  require('node:events').setMaxListeners(100);
   require('ts-node/register/transpile-only');
   const { Pool } = require('undici');
   const cockatiel = require('cockatiel');
@@ -88,8 +92,6 @@ async function main(calls) {
     'node:http': viaHttp,
   };
 
-  // The listeners cockatiel's time-out adds to one shared signal would warn past ten.
-  require('node:events').setMaxListeners(100);
   for (const [name, call] of Object.entries(ways)) {
     const run = async (count) => {
       let started = 0;
