@@ -21,8 +21,11 @@ import { ClaimsFixture, eventually, TcpProxy, TestQueues } from '../support';
       const { orderUid, itemUid } = await fx.buy();
       await fx.system.services.warranty.kill();
       expect((await fx.claim(orderUid)).status).toBe(202);
-      await (fx.queues as TestQueues).purgeWaiting(); // the message is gone; the store's table still has the claim
+      // The message is lost while no consumer holds it (the store stopped); its table keeps the claim.
+      await fx.system.services.store.kill();
+      await (fx.queues as TestQueues).purgeWaiting();
       await fx.system.services.warranty.start();
+      await fx.system.services.store.start();
 
       await fx.untilClaim(orderUid, { status: 'DONE', decision: 'RETURN' });
       expect(await fx.warrantyStatus(itemUid)).toBe('USE_WARRANTY');

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { connect, type Channel, type ConfirmChannel } from 'amqplib';
+import { eventually } from './wait';
 
 const run = promisify(execFile);
 
@@ -40,6 +41,11 @@ export class TestQueues {
 
   /** Messages in a queue, ready and unacknowledged alike (0: everything was settled). */
   async messages(queue: string): Promise<number> {
+    return (await this.messagesByQueue()).get(queue) ?? 0;
+  }
+
+  /** Every queue's messages, ready and unacknowledged alike, from one `rabbitmqctl` call. */
+  private async messagesByQueue(): Promise<Map<string, number>> {
     const { stdout } = await run('rabbitmqctl', [
       'list_queues',
       'name',
@@ -48,10 +54,12 @@ export class TestQueues {
       'json',
       '-q',
     ]);
-    const found = (JSON.parse(stdout) as { name: string; messages: number }[]).find(
-      (entry) => entry.name === queue,
+    return new Map(
+      (JSON.parse(stdout) as { name: string; messages: number }[]).map((entry) => [
+        entry.name,
+        entry.messages,
+      ]),
     );
-    return found?.messages ?? 0;
   }
 
   /** Publishes a message to the main queue and waits for the broker's confirm. */
@@ -62,10 +70,21 @@ export class TestQueues {
     });
   }
 
-  /** Empties the queues a waiting claim's message can be in: the broker lost it. */
+  /**
+   * Empties the queues a waiting claim's message can be in: the broker lost it. Call it with the
+   * store stopped: a purge passes over a message a consumer holds, which is back in its queue
+   * only once the consumer's connection is gone — so it purges until every one of those queues
+   * is empty, ready and unacknowledged messages alike.
+   */
   async purgeWaiting(): Promise<void> {
-    await this.withChannel(async (channel) => {
-      for (const queue of this.all().filter((name) => name !== this.dead)) await channel.purgeQueue(queue);
+    const waiting = this.all().filter((name) => name !== this.dead);
+    await eventually(async () => {
+      await this.withChannel(async (channel) => {
+        for (const queue of waiting) await channel.purgeQueue(queue);
+      });
+      const counts = await this.messagesByQueue();
+      const left = waiting.filter((queue) => (counts.get(queue) ?? 0) > 0);
+      if (left.length > 0) throw new Error(`Messages left in ${left.join(', ')}`);
     });
   }
 
