@@ -1,7 +1,10 @@
 import type { Dispatcher } from 'undici';
 
+/** The methods the services call each other with. */
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: HttpMethod;
   path: string;
   headers: Record<string, string>;
   body?: string;

@@ -5,9 +5,7 @@ import { describeError, DomainException, domainErrorFromStatus, ServiceUnavailab
 import { BUDGET_HEADER, propagationHeaders, timeLeftMs } from '@app/request-context';
 import { CallPolicy } from './call-policy';
 import { BreakerState, CallObserver, CallOutcome, NO_CALL_OBSERVER } from './call-observer';
-import { CallTimedOutError, exchange, HttpAnswer } from './http-exchange';
-
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+import { CallTimedOutError, exchange, HttpAnswer, HttpMethod } from './http-exchange';
 
 export interface ServiceClientOptions {
   /** As in "<serviceName> Service unavailable". */
