@@ -22,6 +22,7 @@ export interface Measurement {
   failed: number;
   /** Each service's CPU time (user + system) during the run, divided by the requests answered. */
   cpuMsPerRequest?: Record<string, number>;
+  /** Each service's peak resident memory (MiB) during the scenario: its setup and every level. */
   peakRssMiB?: Record<string, number>;
 }
 
@@ -36,7 +37,7 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
 /**
  * The benchmark's report in Markdown: per scenario and connection level, each variant's median
  * over the rounds (req/s, p50/p90/p99 in ms, failed answers), and its ratio to the first variant;
- * then each variant's peak RSS per service.
+ * then each variant's peak RSS per service, per scenario and over all.
  */
 export function benchReport(
   settings: {
@@ -73,13 +74,23 @@ export function benchReport(
       );
     }
   }
-  const peaksOf = (variant: Variant) =>
-    measurements.filter((m) => m.variant === variant.label).map((m) => m.peakRssMiB ?? {});
+  const scenarios = [...new Set(measurements.map((m) => m.scenario))];
+  const peaksOf = (variant: Variant, scenario?: string) =>
+    measurements
+      .filter((m) => m.variant === variant.label && (scenario === undefined || m.scenario === scenario))
+      .map((m) => m.peakRssMiB ?? {});
   const services = Object.keys(peaksOf(baseline)[0] ?? {});
-  const rss = variants.map((variant) => {
-    const peaks = peaksOf(variant);
-    return `| ${variant.label} | ${services.map((service) => Math.max(...peaks.map((peak) => peak[service] ?? 0))).join(' | ')} |`;
-  });
+  const peakRow = (variant: Variant, scenario?: string) => {
+    const peaks = peaksOf(variant, scenario);
+    if (peaks.length === 0) return []; // a scenario the yardstick does not implement
+    const peak = (service: string) => Math.max(...peaks.map((p) => p[service] ?? 0));
+    const row = `| ${variant.label} | ${scenario ?? '**all**'} | ${services.map(peak).join(' | ')} |`;
+    return [scenario === undefined ? row.replace(/\| (\d+)/g, '| **$1**') : row];
+  };
+  const rss = variants.flatMap((variant) => [
+    ...scenarios.flatMap((scenario) => peakRow(variant, scenario)),
+    ...peakRow(variant),
+  ]);
   return [
     '# Benchmark',
     '',
@@ -93,10 +104,10 @@ export function benchReport(
     '|---|---:|---|---:|---:|---:|---:|---:|',
     ...rows,
     '',
-    '## Peak RSS per service (MiB)',
+    "## Peak RSS per service (MiB): each scenario's own (its setup and every level), the maximum over the rounds",
     '',
-    `| variant | ${services.join(' | ')} |`,
-    `|---|${services.map(() => '---:').join('|')}|`,
+    `| variant | scenario | ${services.join(' | ')} |`,
+    `|---|---|${services.map(() => '---:').join('|')}|`,
     ...rss,
     '',
   ].join('\n');

@@ -137,11 +137,19 @@ async function drive(url: string, requests: Scenario, connections: number, secon
   return autocannon({ url, requests, connections, duration: seconds });
 }
 
-/** Peak resident memory of a process so far (Linux: VmHWM), in MiB. */
+/** Peak resident memory of a process since its last `resetPeakRss` (Linux: VmHWM), in MiB. */
 function peakRssMiB(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Math.round(Number(match[1]) / 1024) : Number.NaN;
+}
+
+/**
+ * Starts a process's peak resident memory again from what it holds now (Linux ≥ 4.0: "5" to
+ * /proc/PID/clear_refs), so that each scenario's peak is its own, not the run's so far.
+ */
+function resetPeakRss(pid: number | undefined): void {
+  if (pid !== undefined) writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
 /** CPU time (user + system) a process has used so far, in ms (Linux: /proc/PID/stat, 100 ticks/s). */
@@ -216,7 +224,9 @@ async function runVariant(variant: Variant, round: number): Promise<Measurement[
     await system.sql('warehouse', 'UPDATE items SET available_count = 100000000');
     for (const name of SCENARIOS) {
       if (variant.yardstick && !YARDSTICK_SCENARIOS.has(name)) continue;
+      for (const service of SERVICE_NAMES) resetPeakRss(system.pid(service));
       const requests = await scenario(system, name);
+      const scenarioMeasurements: Measurement[] = [];
       for (const [level, connections] of CONNECTIONS.entries()) {
         const warmUp = level === 0 ? FIRST_WARM_UP_SECONDS : WARM_UP_SECONDS;
         if (warmUp > 0) await drive(system.url('store'), requests, connections, warmUp);
@@ -229,7 +239,7 @@ async function runVariant(variant: Variant, round: number): Promise<Measurement[
             (cpuAfter[service] - cpuBefore[service]) / Math.max(1, result.requests.total),
           ]),
         );
-        measurements.push({
+        scenarioMeasurements.push({
           variant: variant.label,
           round,
           scenario: name,
@@ -246,11 +256,13 @@ async function runVariant(variant: Variant, round: number): Promise<Measurement[
             `CPU ms per request ${SERVICE_NAMES.map((service) => `${service} ${cpuMsPerRequest[service].toFixed(2)}`).join(', ')}\n`,
         );
       }
+      // The scenario's peak: its setup (the orders it buys) and every level.
+      const rss = Object.fromEntries(
+        SERVICE_NAMES.map((service: ServiceName) => [service, peakRssMiB(system.pid(service))]),
+      );
+      for (const measurement of scenarioMeasurements) measurement.peakRssMiB = rss;
+      measurements.push(...scenarioMeasurements);
     }
-    const rss = Object.fromEntries(
-      SERVICE_NAMES.map((service: ServiceName) => [service, peakRssMiB(system.pid(service))]),
-    );
-    for (const measurement of measurements) measurement.peakRssMiB = rss;
     return measurements;
   } finally {
     await system.stop();
