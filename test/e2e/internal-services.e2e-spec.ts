@@ -200,6 +200,33 @@ describe('internal services (warranty, warehouse, order)', () => {
       expect(await warrantyOf(itemUid)).toEqual({ itemUid, warrantyDate, status: 'REMOVED_FROM_WARRANTY' });
     });
 
+    it('claim with an Idempotency-Key: a repeat gets the first decision; the key on another item is 422 and changes nothing', async () => {
+      const [first, other] = [randomUUID(), randomUUID()];
+      await warranty.post(paths.warranty(first));
+      await warranty.post(paths.warranty(other));
+      const { warrantyDate } = await warrantyOf(first);
+      const headers = { 'Idempotency-Key': randomUUID() };
+      const claim = { reason: 'Broken', availableCount: 2 };
+
+      expectResponse(await warranty.post(paths.warrantyClaim(first), claim, { headers }), 200, {
+        warrantyDate,
+        decision: 'RETURN',
+      });
+      // Decided again without the key, it would be REFUSE: the repeat is answered, not decided.
+      expectResponse(await warranty.post(paths.warrantyClaim(first), claim, { headers }), 200, {
+        warrantyDate,
+        decision: 'RETURN',
+      });
+      expect((await warrantyOf(first)).status).toBe('USE_WARRANTY');
+
+      expectError(
+        await warranty.post(paths.warrantyClaim(other), claim, { headers }),
+        422,
+        /used for a claim on another item/,
+      );
+      expect((await warrantyOf(other)).status).toBe('ON_WARRANTY');
+    });
+
     it('claim: REFUSE after the 30-day period even when ON_WARRANTY; RETURN on day 29', async () => {
       const expired = await warrantyOf(expiredItemUid);
       expect(expired.status).toBe('ON_WARRANTY');

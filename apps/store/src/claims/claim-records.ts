@@ -43,6 +43,16 @@ export class ClaimRecords {
     return this.claims.findOneBy({ orderUid, status: ClaimStatus.PENDING });
   }
 
+  /** Whether the order has a waiting claim (every claim asks: plain SQL, as the other hot paths). */
+  async hasPending(orderUid: string): Promise<boolean> {
+    const rows = await queryRows(
+      this.claims.manager,
+      `SELECT 1 FROM warranty_claim WHERE order_uid = $1 AND status = 'PENDING'`,
+      [orderUid],
+    );
+    return rows.length > 0;
+  }
+
   /**
    * Stores a claim to be tried later; when the order has a waiting claim already (a parallel
    * request won), that one is returned instead and nothing is written.
@@ -75,26 +85,33 @@ export class ClaimRecords {
     return stored;
   }
 
-  /** A claim decided at once (not queued): kept so that the order view shows the latest claim. */
+  /**
+   * A claim decided at once (not queued): kept so that the order view shows the latest claim.
+   * Every claim decided at once writes it: plain SQL, as the other hot paths.
+   */
   async insertDone(
     claim: Omit<NewPendingClaim, 'attempts' | 'lastError' | 'delayMs'>,
     result: WarrantyDecisionResponse,
   ): Promise<void> {
-    await this.claims
-      .createQueryBuilder()
-      .insert()
-      .values({
-        ...claim,
-        status: ClaimStatus.DONE,
-        decision: result.decision,
-        warrantyDate: new Date(result.warrantyDate),
-        attempts: 0,
-        published: true,
-        requestId: currentContext()?.requestId ?? null,
-        traceparent: currentTraceparent() ?? null,
-      })
-      .orIgnore() // the same claim (same key) recorded by an earlier attempt
-      .execute();
+    // Nothing written when an earlier attempt recorded the same claim (same key, same claim_uid).
+    await queryRows(
+      this.claims.manager,
+      `INSERT INTO warranty_claim
+           (claim_uid, order_uid, user_uid, reason, status, decision, warranty_date, attempts, published,
+            request_id, traceparent)
+       VALUES ($1, $2, $3, $4, 'DONE', $5, $6, 0, TRUE, $7, $8)
+       ON CONFLICT DO NOTHING`,
+      [
+        claim.claimUid,
+        claim.orderUid,
+        claim.userUid,
+        claim.reason,
+        result.decision,
+        new Date(result.warrantyDate),
+        currentContext()?.requestId ?? null,
+        currentTraceparent() ?? null,
+      ],
+    );
   }
 
   /** PENDING → DONE; false when it was not pending any more (a duplicate delivery got there first). */

@@ -18,7 +18,7 @@ function setup() {
   });
   const records = mockOf<ClaimRecords>({
     find: jest.fn().mockResolvedValue(null),
-    findPendingOf: jest.fn().mockResolvedValue(null),
+    hasPending: jest.fn().mockResolvedValue(false),
     insertDone: jest.fn().mockResolvedValue(undefined),
     insertPending: jest.fn((claim: NewPendingClaim) =>
       Promise.resolve(makeClaim({ claimUid: claim.claimUid })),

@@ -55,7 +55,7 @@ export class ClaimsService {
     const earlier = requestKey === undefined ? null : await this.records.find(claimUid);
     if (earlier) return this.answerOf(earlier);
     // One waiting claim per order: another one would overtake it, or be decided on stale stock.
-    if (await this.records.findPendingOf(orderUid)) throw waitingClaim(orderUid);
+    if (await this.records.hasPending(orderUid)) throw waitingClaim(orderUid);
 
     const identity = { claimUid, orderUid, userUid, reason: claim.reason };
     let result: WarrantyDecisionResponse;

@@ -96,12 +96,8 @@ export class StockService {
     claim: ClaimRequest,
     idempotencyKey?: string,
   ): Promise<WarrantyDecisionResponse> {
-    const orderItem = await this.getOrderItem(orderItemUid);
-    return this.warranty.claim(
-      orderItemUid,
-      { reason: claim.reason, availableCount: orderItem.item.availableCount },
-      idempotencyKey,
-    );
+    const availableCount = await this.availableCountFor(orderItemUid);
+    return this.warranty.claim(orderItemUid, { reason: claim.reason, availableCount }, idempotencyKey);
   }
 
   /** Returns the unit to stock exactly once: the cancel flag and the increment go together. */
@@ -166,10 +162,21 @@ export class StockService {
     return items.map(({ model, size, availableCount }) => ({ model, size, availableCount }));
   }
 
-  private async getOrderItem(orderItemUid: string): Promise<HeldUnit> {
-    const orderItem = await this.orderItems.findOne({ where: { orderItemUid }, relations: { item: true } });
-    if (!isUnit(orderItem)) throw orderItemNotFound(orderItemUid);
-    return orderItem;
+  /**
+   * How many units of an order item's item are available now, for a claim on it (a voided
+   * order's place-holder holds no unit: not found). Plain SQL, as findMany: the query builder
+   * with a relation cost CPU per claim and, measured, a burst of memory when V8 optimised it.
+   */
+  private async availableCountFor(orderItemUid: string): Promise<number> {
+    const [unit] = await queryRows<{ availableCount: number }>(
+      this.items.manager,
+      `SELECT items.available_count AS "availableCount"
+         FROM order_item JOIN items ON items.id = order_item.item_id
+        WHERE order_item.order_item_uid = $1`,
+      [orderItemUid],
+    );
+    if (!unit) throw orderItemNotFound(orderItemUid);
+    return unit.availableCount;
   }
 
   private findByOrder(request: TakeItemRequest): Promise<OrderItem | null> {

@@ -11,7 +11,7 @@ import { queryRows } from '@app/database';
 import { NotFoundError, UnprocessableError } from '@app/errors';
 import { WarrantyConfig } from '../warranty.config';
 import { ClaimDecision } from './claim-decision.entity';
-import { decideClaim, statusAfter } from './warranty-decision';
+import { decideClaim, statusAfter, WarrantyTerms } from './warranty-decision';
 import { Warranty } from './warranty.entity';
 
 function notFound(itemUid: string): NotFoundError {
@@ -86,7 +86,9 @@ export class WarrantiesService {
   /**
    * Decides a claim and records it; the row lock serialises claims on one item. A claim whose
    * idempotency key was decided before (a retry) is answered with that decision and changes
-   * nothing — whatever was decided on the item since.
+   * nothing — whatever was decided on the item since. Plain SQL, as the other hot paths: the
+   * query builder's cost per call — and, measured, the memory V8 takes to optimise it when a
+   * burst of claims first arrives — bought nothing here.
    */
   async claim(
     itemUid: string,
@@ -94,13 +96,20 @@ export class WarrantiesService {
     idempotencyKey?: string,
   ): Promise<WarrantyDecisionResponse> {
     return this.warranties.manager.transaction(async (manager) => {
-      const warranty = await manager.findOne(Warranty, {
-        where: { itemUid, ...LIVE },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const [warranty] = await queryRows<WarrantyTerms & { id: number }>(
+        manager,
+        `SELECT id, status, warranty_date AS "warrantyDate" FROM warranty
+          WHERE item_uid = $1 AND voided_at IS NULL FOR UPDATE`,
+        [itemUid],
+      );
       if (!warranty) throw notFound(itemUid);
       if (idempotencyKey !== undefined) {
-        const decided = await manager.findOneBy(ClaimDecision, { claimKey: idempotencyKey });
+        const [decided] = await queryRows<Pick<ClaimDecision, 'itemUid' | 'decision' | 'warrantyDate'>>(
+          manager,
+          `SELECT item_uid AS "itemUid", decision, warranty_date AS "warrantyDate"
+             FROM warranty_claim_decision WHERE claim_key = $1`,
+          [idempotencyKey],
+        );
         if (decided) {
           if (decided.itemUid !== itemUid) {
             throw new UnprocessableError('This Idempotency-Key was used for a claim on another item');
@@ -114,14 +123,18 @@ export class WarrantiesService {
         new Date(),
         this.config.WARRANTY_PERIOD_DAYS,
       );
-      await manager.update(Warranty, warranty.id, { status: statusAfter(decision), comment: claim.reason });
+      await queryRows(manager, 'UPDATE warranty SET status = $2, comment = $3 WHERE id = $1', [
+        warranty.id,
+        statusAfter(decision),
+        claim.reason,
+      ]);
       if (idempotencyKey !== undefined) {
-        await manager.insert(ClaimDecision, {
-          claimKey: idempotencyKey,
-          itemUid,
-          decision,
-          warrantyDate: warranty.warrantyDate,
-        });
+        await queryRows(
+          manager,
+          `INSERT INTO warranty_claim_decision (claim_key, item_uid, decision, warranty_date)
+           VALUES ($1, $2, $3, $4)`,
+          [idempotencyKey, itemUid, decision, warranty.warrantyDate],
+        );
       }
       return { warrantyDate: warranty.warrantyDate.toISOString(), decision };
     });
