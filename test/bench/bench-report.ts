@@ -84,8 +84,11 @@ export function benchReport(
     const peaks = peaksOf(variant, scenario);
     if (peaks.length === 0) return []; // a scenario the yardstick does not implement
     const peak = (service: string) => Math.max(...peaks.map((p) => p[service] ?? 0));
-    const row = `| ${variant.label} | ${scenario ?? '**all**'} | ${services.map(peak).join(' | ')} |`;
-    return [scenario === undefined ? row.replace(/\| (\d+)/g, '| **$1**') : row];
+    const cells =
+      scenario === undefined
+        ? ['**all**', ...services.map((s) => `**${peak(s)}**`)]
+        : [scenario, ...services.map(peak)];
+    return [`| ${variant.label} | ${cells.join(' | ')} |`];
   };
   const rss = variants.flatMap((variant) => [
     ...scenarios.flatMap((scenario) => peakRow(variant, scenario)),
