@@ -2,6 +2,7 @@
 const { availableParallelism } = require('node:os');
 
 const moduleNameMapper = {
+  '^@app/bootstrap/register$': '<rootDir>/libs/bootstrap/src/register',
   '^@app/tracing/register$': '<rootDir>/libs/tracing/src/register',
   '^@app/(.*)$': '<rootDir>/libs/$1/src',
   '^@test/(.*)$': '<rootDir>/test/$1',

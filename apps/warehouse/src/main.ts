@@ -1,5 +1,5 @@
-// Tracing first: it instruments the modules the service loads after it.
-import '@app/tracing/register';
+// First: V8's settings and tracing, before the modules they concern are loaded.
+import '@app/bootstrap/register';
 import { bootstrapService, runService } from '@app/bootstrap';
 import { loadConfig } from '@app/config';
 import { WarehouseAppModule } from './warehouse-app.module';

@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { PGlite, Results } from '@electric-sql/pglite';
 import { EventEmitter } from 'node:events';
-import { setFlagsFromString } from 'node:v8';
 import { describeError } from '@app/errors';
 import { createCluster, hasCluster } from './embedded-cluster';
 
@@ -83,17 +82,12 @@ const EMBEDDED_MEMORY_SETTINGS = [
 ];
 
 /**
- * Opens PGlite, its WebAssembly compiled by V8's baseline compiler (Liftoff) alone. V8 otherwise
- * recompiles PostgreSQL's hot functions with its optimizing compiler on background threads,
- * whose working memory stays in those threads' malloc arenas: ~80 MiB more resident memory per
- * service at the benchmark's peak, for no throughput it could measure (docs/benchmarks.md,
- * "Round three"). The flag holds for the whole process — it implies V8's other tiering flags,
- * which cannot be given back for one module — so an embedded service's other WebAssembly
- * (undici's HTTP parser) runs on Liftoff too, inside those measurements. Only the embedded
- * engine sets it.
+ * Opens PGlite. Its WebAssembly is compiled by V8's baseline compiler alone, as every module of a
+ * service is (`--liftoff-only`, libs/bootstrap/src/webassembly-baseline.ts): optimizing
+ * PostgreSQL's hot functions cost ~80 MiB of resident memory per service at the benchmark's peak,
+ * for no throughput it could measure (docs/benchmarks.md, "Round three").
  */
 function create(dataDir: string | undefined): Promise<PGlite> {
-  setFlagsFromString('--liftoff-only');
   // Loaded here, by the embedded engine alone: a service on a PostgreSQL server never holds
   // PGlite's half a megabyte of script.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
