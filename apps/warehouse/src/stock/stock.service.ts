@@ -165,7 +165,7 @@ export class StockService {
   /**
    * How many units of an order item's item are available now, for a claim on it (a voided
    * order's place-holder holds no unit: not found). Plain SQL, as findMany: the query builder
-   * with a relation cost CPU per claim and, measured, a burst of memory when V8 optimised it.
+   * with a relation cost CPU on every claim.
    */
   private async availableCountFor(orderItemUid: string): Promise<number> {
     const [unit] = await queryRows<{ availableCount: number }>(

@@ -87,8 +87,7 @@ export class WarrantiesService {
    * Decides a claim and records it; the row lock serialises claims on one item. A claim whose
    * idempotency key was decided before (a retry) is answered with that decision and changes
    * nothing — whatever was decided on the item since. Plain SQL, as the other hot paths: the
-   * query builder's cost per call — and, measured, the memory V8 takes to optimise it when a
-   * burst of claims first arrives — bought nothing here.
+   * query builder cost CPU on every claim and bought nothing here.
    */
   async claim(
     itemUid: string,
