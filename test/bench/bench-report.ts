@@ -98,7 +98,7 @@ export function benchReport(
     '# Benchmark',
     '',
     `- ${settings.engine}; ${settings.seconds} s per level after a warm-up at that level (${settings.warmUpSeconds[0]} s before a scenario's first level, ${settings.warmUpSeconds[1]} s before the next); ` +
-      `${settings.rounds} round(s), variants alternating; ` +
+      `${settings.rounds} round(s), variants alternating, every other round in reverse order; ` +
       `Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; ` +
       `services' NODE_OPTIONS: ${settings.nodeOptions ? `\`${settings.nodeOptions}\`` : "none (V8's defaults)"}, ` +
       `their MALLOC_ARENA_MAX: ${settings.mallocArenaMax || "none (glibc's default)"} (the yardstick's: glibc's default)`,

@@ -8,6 +8,7 @@ import {
   expectDateBetween,
   expectError,
   expectResponse,
+  expectStatus,
   HttpClient,
   HttpResponse,
   LOWER_UUID,
@@ -271,6 +272,18 @@ describe('internal services (warranty, warehouse, order)', () => {
         availableCount: 1,
       });
       expectError(upper, 404, `Warranty not found for itemUid '${itemUid}'`);
+    });
+
+    it('claim of a voided warranty (its purchase rolled back): 404, as if it never was', async () => {
+      const itemUid = randomUUID();
+      await warranty.post(paths.warranty(itemUid));
+      expectStatus(await warranty.post(`${paths.warranty(itemUid)}/void`), 204);
+
+      const claim = await warranty.post(paths.warrantyClaim(itemUid), {
+        reason: 'Broken',
+        availableCount: 1,
+      });
+      expectError(claim, 404, `Warranty not found for itemUid '${itemUid}'`);
     });
 
     it('claim with bad fields: 400 naming each field, and the warranty is unchanged', async () => {

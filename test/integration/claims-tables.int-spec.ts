@@ -96,6 +96,39 @@ function claimsTableSpecs(db: EngineUnderTest): void {
     expect(await outbox.msUntilNextDue(2000, 5000)).toBeLessThanOrEqual(5000);
   });
 
+  it('records a decided claim once: the same claim again writes nothing and does not fail', async () => {
+    const claim = { claimUid: randomUUID(), orderUid: randomUUID(), userUid: randomUUID(), reason: 'Broken' };
+    const warrantyDate = '2026-11-30T10:00:00.000Z';
+    await records.insertDone(claim, { warrantyDate, decision: WarrantyDecision.RETURN });
+    await records.insertDone(claim, { warrantyDate, decision: WarrantyDecision.REFUSE });
+
+    const stored = await records.find(claim.claimUid);
+    expect(stored).toMatchObject({
+      ...claim,
+      status: 'DONE',
+      decision: 'RETURN',
+      attempts: 0,
+      published: true,
+    });
+    expect(stored?.warrantyDate?.toISOString()).toBe(warrantyDate);
+    expect(await records.countByStatus()).toEqual({ PENDING: 0, DONE: 1, FAILED: 0 });
+  });
+
+  it('tells whether an order has a waiting claim (a decided or dead one is not)', async () => {
+    const [waiting, decided, dead] = [randomUUID(), randomUUID(), randomUUID()];
+    await pending(0, waiting);
+    await records.insertDone(
+      { claimUid: randomUUID(), orderUid: decided, userUid: randomUUID(), reason: 'Broken' },
+      { warrantyDate: new Date().toISOString(), decision: WarrantyDecision.FIXING },
+    );
+    await records.markFailed(await pending(0, dead), 'gone');
+
+    expect(await records.hasPending(waiting)).toBe(true);
+    expect(await records.hasPending(decided)).toBe(false);
+    expect(await records.hasPending(dead)).toBe(false);
+    expect(await records.hasPending(randomUUID())).toBe(false);
+  });
+
   it("gives each order's latest claim in one query", async () => {
     const orderUid = randomUUID();
     await records.insertDone(

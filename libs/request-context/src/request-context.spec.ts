@@ -29,6 +29,7 @@ describe('request context', () => {
     const context = contextFrom({ 'x-request-budget-ms': '3000' }, 1_000_000);
     expect(context.deadline).toBe(1_000_000 + 3000 - 250);
     expect(contextFrom({ 'x-request-budget-ms': '1000' }, 0).deadline).toBe(800);
+    expect(contextFrom({ 'x-request-budget-ms': '1500' }, 0).deadline).toBe(1250);
     expect(contextFrom({ 'x-request-budget-ms': '2000' }, 0).deadline).toBe(1750);
     expect(contextFrom({ 'x-request-budget-ms': 'soon' }).deadline).toBeUndefined();
     expect(timeLeftMs({ requestId: 'r', deadline: Date.now() + 5000 })).toBeGreaterThan(4000);
