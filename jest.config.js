@@ -73,7 +73,7 @@ module.exports = {
     {
       displayName: 'e2e',
       rootDir: __dirname,
-      testEnvironment: 'node',
+      testEnvironment: '<rootDir>/test/setup/e2e-environment.js',
       roots: ['<rootDir>/test'],
       testRegex: '\\.(e2e|int)-spec\\.ts$',
       moduleFileExtensions: ['ts', 'js', 'json'],

@@ -114,8 +114,18 @@ describe('fault tolerance: refund interleavings', () => {
     await held.release(); // the question arrives late: harmless
 
     expect(await snapshot(paid)).toEqual(before);
-    // And the refund can still be made.
-    expectStatus(await refund(paid.orderUid), 204);
+    // And the refund can still be made. On a loaded machine the restarted process's first calls
+    // may overrun the 1 s time-out: a 503 (nothing was done) is retried, as a client would;
+    // anything else is the answer — a 409 would mean the killed request refunded after all.
+    const refunded = await eventually(
+      async () => {
+        const answer = await refund(paid.orderUid);
+        if (answer.status === 503) throw new Error(`503: ${JSON.stringify(answer.body)}`);
+        return answer;
+      },
+      { timeoutMs: RECOVERED_WITHIN_MS },
+    );
+    expectStatus(refunded, 204);
   });
 
   it('order killed after the pivot, before the item went back: its restart finishes the refund', async () => {

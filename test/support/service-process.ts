@@ -238,6 +238,18 @@ export class ServiceProcess {
     return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   }
 
+  /**
+   * The log's last warnings and errors, with the lines that mark each start: what explains a
+   * failed test once the log file is gone (CI).
+   */
+  problemLines(lines = 40): string[] {
+    if (!existsSync(this.logFile)) return [];
+    return readFileSync(this.logFile, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('-----') || /"level":"(warn|error|fatal)"/.test(line))
+      .slice(-lines);
+  }
+
   failure(message: string): Error {
     return new Error(
       `${this.name} (port ${this.port}) ${message}\n----- last lines of ${this.logFile}:\n${this.logTail()}`,

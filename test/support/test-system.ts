@@ -210,6 +210,15 @@ export class TestSystem {
     }
   }
 
+  /** Each process's last warnings and errors, for a failed test's output. */
+  private problemReport(): string {
+    const sections = this.allProcesses.map((instance) => {
+      const lines = instance.problemLines();
+      return `----- ${instance.name} (port ${instance.port}), warnings and errors:\n${lines.join('\n') || '(none)'}`;
+    });
+    return ['A test of this file failed; what the services logged:', ...sections].join('\n');
+  }
+
   /** Real PostgreSQL only: DROP DATABASE … WITH (FORCE) under the running service. */
   async dropDatabase(service: ServiceName): Promise<void> {
     if (!(this.databases instanceof PostgresDatabases)) {
@@ -218,12 +227,21 @@ export class TestSystem {
     await this.databases.drop(service);
   }
 
-  /** Stops every service (SIGTERM, SIGKILL if stuck), drops the databases, removes the work dir. */
+  /**
+   * Stops every service (SIGTERM, SIGKILL if stuck), drops the databases, removes the work dir.
+   * After a failed test of the file, first prints the services' warnings and errors.
+   */
   async stop(): Promise<void> {
+    if (failedTestsOfThisFile() > 0) console.log(this.problemReport());
     await Promise.all(this.allProcesses.map((instance) => instance.stop().catch(() => instance.kill())));
     await Promise.all(Object.values(this.proxies).map((proxy) => proxy.close()));
     await Promise.all(this.balancers.map((balancer) => balancer.cut()));
     await this.databases.dispose();
     if (!process.env.E2E_KEEP_TMP) await rm(this.workDir, { recursive: true, force: true });
   }
+}
+
+/** Counted by the e2e project's environment (test/setup/e2e-environment.js). */
+function failedTestsOfThisFile(): number {
+  return (globalThis as { __e2eFailures?: number }).__e2eFailures ?? 0;
 }
