@@ -47,6 +47,7 @@ export function benchReport(
     rounds: number;
     engine: string;
     nodeOptions?: string;
+    nodeArgs?: string;
     mallocArenaMax?: string;
   },
   variants: Variant[],
@@ -101,6 +102,7 @@ export function benchReport(
       `${settings.rounds} round(s), variants alternating, every other round in reverse order; ` +
       `Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; ` +
       `services' NODE_OPTIONS: ${settings.nodeOptions ? `\`${settings.nodeOptions}\`` : "none (V8's defaults)"}, ` +
+      (settings.nodeArgs ? `their command-line flags: \`${settings.nodeArgs}\`, ` : '') +
       `their MALLOC_ARENA_MAX: ${settings.mallocArenaMax || "none (glibc's default)"} (the yardstick's: glibc's default)`,
     '',
     `| scenario | conns | variant | req/s (each round) | p50 / p90 / p99 ms (median) | failed | req/s ÷ ${baseline.label} | p99 ÷ ${baseline.label} |`,

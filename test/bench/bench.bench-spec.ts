@@ -182,6 +182,7 @@ async function startSystem(variant: Variant, sinkUrl: string | undefined): Promi
     return YardstickSystem.start(variant.yardstick, adminUrl);
   }
   const profiles = process.env.BENCH_CPU_PROF_DIR;
+  const commandLineFlags = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
   const system = await TestSystem.start({
     distDir: variant.distDir,
     env: {
@@ -194,18 +195,21 @@ async function startSystem(variant: Variant, sinkUrl: string | undefined): Promi
       // Empty: glibc's default number of arenas.
       ...(process.env.BENCH_MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.BENCH_MALLOC_ARENA_MAX } : {}),
     },
-    // Written when the service exits at the end of the run.
-    nodeArgs: profiles
-      ? Object.fromEntries(
-          SERVICE_NAMES.map((service) => [
-            service,
-            [
-              '--cpu-prof',
-              `--cpu-prof-dir=${join(profiles, variant.label.replace(/[^\w.-]+/g, '-'), service)}`,
-            ],
-          ]),
-        )
-      : undefined,
+    nodeArgs: Object.fromEntries(
+      SERVICE_NAMES.map((service) => [
+        service,
+        [
+          ...commandLineFlags,
+          // Written when the service exits at the end of the run.
+          ...(profiles
+            ? [
+                '--cpu-prof',
+                `--cpu-prof-dir=${join(profiles, variant.label.replace(/[^\w.-]+/g, '-'), service)}`,
+              ]
+            : []),
+        ],
+      ]),
+    ),
   });
   return {
     url: (service) => system.url(service),
@@ -291,6 +295,7 @@ describe('benchmark', () => {
         rounds: ROUNDS,
         engine: process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'embedded',
         nodeOptions: process.env.BENCH_NODE_OPTIONS,
+        nodeArgs: process.env.BENCH_NODE_ARGS,
         mallocArenaMax: process.env.BENCH_MALLOC_ARENA_MAX,
       },
       VARIANTS,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm run bench -- [--seconds S] [--connections 1,16,64] [--scenarios catalogue,view,list10,list100,purchase]
- *                  [--rounds N] [--warm-up S] [--compare REF] [--tracing] [--yardstick [DIR]] [--cpu-prof DIR] [--node-options OPTS] [--malloc-arena-max N] [--embedded] [--report FILE]
+ *                  [--rounds N] [--warm-up S] [--compare REF] [--tracing] [--yardstick [DIR]] [--cpu-prof DIR] [--node-options OPTS] [--node-args ARGS] [--malloc-arena-max N] [--embedded] [--report FILE]
  *
  * Builds (npm script), then runs test/bench/bench.bench-spec.ts: the four services from this
  * checkout on the local PostgreSQL (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres;
@@ -18,6 +18,8 @@
  *   --node-options "OPTS"  NODE_OPTIONS for the services of every variant but the yardstick
  *                  (default: package.json's config.nodeOptions, the production settings the
  *                  Dockerfile and `npm start` use; "" for V8's own defaults);
+ *   --node-args "ARGS"  Node and V8 flags on the same services' command lines, for those that
+ *                  NODE_OPTIONS does not allow (e.g. "--heap-growing-percent=20");
  *   --malloc-arena-max N  MALLOC_ARENA_MAX for the same services (default: none, glibc's own,
  *                  as the Dockerfile and `npm start`; tried in round five and not adopted);
  *   --yardstick    also runs the yardstick (node:http + pg, default ../shared/yardstick beside
@@ -38,6 +40,7 @@ const valued = {
   report: 'BENCH_REPORT',
   'cpu-prof': 'BENCH_CPU_PROF_DIR',
   'node-options': 'BENCH_NODE_OPTIONS',
+  'node-args': 'BENCH_NODE_ARGS',
   'malloc-arena-max': 'BENCH_MALLOC_ARENA_MAX',
   'warm-up': 'BENCH_WARM_UP_SECONDS',
   compare: undefined,
