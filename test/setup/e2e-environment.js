@@ -12,7 +12,9 @@ class E2eEnvironment extends TestEnvironment {
   }
 
   handleTestEvent(event) {
-    if (event.name === 'test_fn_failure' || event.name === 'hook_failure') this.global.__e2eFailures += 1;
+    // A test's errors are all in by its end (its function's, uncaught ones, expect.assertions').
+    const failedTest = event.name === 'test_done' && event.test.errors.length > 0;
+    if (failedTest || event.name === 'hook_failure') this.global.__e2eFailures += 1;
   }
 }
 

@@ -239,14 +239,17 @@ export class ServiceProcess {
   }
 
   /**
-   * The log's last warnings and errors, with the lines that mark each start: what explains a
-   * failed test once the log file is gone (CI).
+   * The log's last warnings and errors, the lines that mark each start, and whatever the process
+   * wrote that is not a log line (a crash's stack, Node's own warnings): what explains a failed
+   * test once the log file is gone (CI).
    */
   problemLines(lines = 40): string[] {
     if (!existsSync(this.logFile)) return [];
     return readFileSync(this.logFile, 'utf8')
       .split('\n')
-      .filter((line) => line.startsWith('-----') || /"level":"(warn|error|fatal)"/.test(line))
+      .filter(
+        (line) => line.trim() !== '' && (!line.startsWith('{') || /"level":"(warn|error|fatal)"/.test(line)),
+      )
       .slice(-lines);
   }
 

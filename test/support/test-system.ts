@@ -232,8 +232,9 @@ export class TestSystem {
    * After a failed test of the file, first prints the services' warnings and errors.
    */
   async stop(): Promise<void> {
-    if (failedTestsOfThisFile() > 0) console.log(this.problemReport());
     await Promise.all(this.allProcesses.map((instance) => instance.stop().catch(() => instance.kill())));
+    // Read once they have stopped: their last buffered lines are written by then.
+    if (failedTestsOfThisFile() > 0) console.log(this.problemReport());
     await Promise.all(Object.values(this.proxies).map((proxy) => proxy.close()));
     await Promise.all(this.balancers.map((balancer) => balancer.cut()));
     await this.databases.dispose();

@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { setV8FlagUnlessGiven } from './v8-flag';
 
 /**
  * Every WebAssembly module of the service compiled by V8's baseline compiler (Liftoff) alone:
@@ -10,4 +10,4 @@ import { setFlagsFromString } from 'node:v8';
  * noise, but for purchase, possibly up to 15% (docs/benchmarks.md, rounds three and six). Set before any module that compiles WebAssembly
  * is loaded: a module compiled earlier keeps tiering up.
  */
-setFlagsFromString('--liftoff-only');
+setV8FlagUnlessGiven('liftoff-only');
