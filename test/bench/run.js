@@ -19,7 +19,8 @@
  *                  (default: package.json's config.nodeOptions, the production settings the
  *                  Dockerfile and `npm start` use; "" for V8's own defaults);
  *   --node-args "ARGS"  Node and V8 flags on the same services' command lines, for those that
- *                  NODE_OPTIONS does not allow (e.g. "--heap-growing-percent=20");
+ *                  NODE_OPTIONS does not allow; one given here wins over a service's own default
+ *                  (e.g. "--heap-growing-percent=0": V8's own choice, see round seven);
  *   --malloc-arena-max N  MALLOC_ARENA_MAX for the same services (default: none, glibc's own,
  *                  as the Dockerfile and `npm start`; tried in round five and not adopted);
  *   --yardstick    also runs the yardstick (node:http + pg, default ../shared/yardstick beside

@@ -234,8 +234,8 @@ export class ServiceProcess {
 
   /** The last lines of the log, for error messages. */
   logTail(lines = 60): string {
-    if (!existsSync(this.logFile)) return '(no log)';
-    return readFileSync(this.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    const all = this.logLines();
+    return all.length === 0 ? '(no log)' : all.slice(-lines).join('\n');
   }
 
   /**
@@ -244,13 +244,17 @@ export class ServiceProcess {
    * test once the log file is gone (CI).
    */
   problemLines(lines = 40): string[] {
+    return this.logLines()
+      .filter((line) => !line.startsWith('{') || /"level":"(warn|error|fatal)"/.test(line))
+      .slice(-lines);
+  }
+
+  /** The log's non-empty lines, across restarts; none before the first start. */
+  private logLines(): string[] {
     if (!existsSync(this.logFile)) return [];
     return readFileSync(this.logFile, 'utf8')
       .split('\n')
-      .filter(
-        (line) => line.trim() !== '' && (!line.startsWith('{') || /"level":"(warn|error|fatal)"/.test(line)),
-      )
-      .slice(-lines);
+      .filter((line) => line.trim() !== '');
   }
 
   failure(message: string): Error {

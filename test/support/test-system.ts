@@ -229,7 +229,7 @@ export class TestSystem {
 
   /**
    * Stops every service (SIGTERM, SIGKILL if stuck), drops the databases, removes the work dir.
-   * After a failed test of the file, first prints the services' warnings and errors.
+   * After a failed test of the file, prints the services' warnings and errors once they stopped.
    */
   async stop(): Promise<void> {
     await Promise.all(this.allProcesses.map((instance) => instance.stop().catch(() => instance.kill())));

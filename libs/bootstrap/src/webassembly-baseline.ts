@@ -7,7 +7,8 @@ import { setV8FlagUnlessGiven } from './v8-flag';
  * the first time load arrives, whose working memory — ~30 MiB for the parser's state machine,
  * ~80 MiB for PostgreSQL — is resident meanwhile or stays in those threads' malloc arenas. On
  * two shared cores the optimized code bought no throughput the benchmark could tell from its
- * noise, but for purchase, possibly up to 15% (docs/benchmarks.md, rounds three and six). Set before any module that compiles WebAssembly
- * is loaded: a module compiled earlier keeps tiering up.
+ * noise, but for purchase, possibly up to 15% (docs/benchmarks.md, rounds three and six). Set
+ * before any module that compiles WebAssembly is loaded: a module compiled earlier keeps tiering
+ * up.
  */
 setV8FlagUnlessGiven('liftoff-only');
