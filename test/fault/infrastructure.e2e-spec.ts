@@ -4,10 +4,13 @@ import {
   CatalogueItem,
   ensureRabbitIsUp,
   eventually,
+  EVENTUALLY_TIMEOUT_MS,
   expectStatus,
   HttpClient,
   HttpResponse,
   paths,
+  SERVER_RESTART_TIMEOUT_MS,
+  SERVICE_RESTART_TIMEOUT_MS,
   ShopProbe,
   startPostgres,
   startRabbitApp,
@@ -18,7 +21,7 @@ import {
   SYSTEM_TIMEOUT_MS,
   TestSystem,
 } from '../support';
-import { checkInvariants, readSnapshot, untilQuiet } from '../soak/invariants';
+import { checkInvariants, QUIET_WITHIN_MS, readSnapshot, untilQuiet } from '../soak/invariants';
 import { Ledger } from '../soak/ledger';
 
 /**
@@ -34,6 +37,31 @@ const TIMEOUT_MS = 1500;
 /** A client gives up after this: an answer slower than this is a hang. */
 const CLIENT_TIMEOUT_MS = 10_000;
 const RECOVERED_WITHIN_MS = 60_000;
+/** Once PostgreSQL is down, the 503s come within this. */
+const FAILING_WITHIN_MS = 20_000;
+/** The test's own plain requests (a purchase, a claim, a look at health): a margin. */
+const REQUESTS_MS = 60_000;
+/**
+ * Each test's time-out is the sum of the bounds of its waits, so that on a slow machine the wait
+ * that overran fails with its own message (what did not happen in time) rather than jest's
+ * time-out, and a slow server restart (33 s for RabbitMQ with both cores busy) is no failure.
+ */
+const POSTGRES_RESTART_TEST_MS =
+  EVENTUALLY_TIMEOUT_MS +
+  FAILING_WITHIN_MS +
+  SERVER_RESTART_TIMEOUT_MS +
+  RECOVERED_WITHIN_MS +
+  QUIET_WITHIN_MS +
+  REQUESTS_MS;
+const RABBIT_APP_RESTART_TEST_MS =
+  EVENTUALLY_TIMEOUT_MS +
+  SERVER_RESTART_TIMEOUT_MS +
+  SERVICE_RESTART_TIMEOUT_MS +
+  3 * RECOVERED_WITHIN_MS +
+  QUIET_WITHIN_MS +
+  REQUESTS_MS;
+const RABBIT_SERVER_RESTART_TEST_MS =
+  SERVER_RESTART_TIMEOUT_MS + SERVICE_RESTART_TIMEOUT_MS + 2 * RECOVERED_WITHIN_MS + REQUESTS_MS;
 
 interface Answer {
   what: string;
@@ -107,11 +135,14 @@ class Traffic {
     initialStock = new Map(catalogue.map((item) => [`${item.model} ${item.size}`, item.availableCount]));
   }, SYSTEM_TIMEOUT_MS);
 
-  afterAll(async () => {
-    await startPostgres();
-    await ensureRabbitIsUp();
-    await system?.stop();
-  }, SYSTEM_TIMEOUT_MS);
+  afterAll(
+    async () => {
+      await startPostgres();
+      await ensureRabbitIsUp();
+      await system?.stop();
+    },
+    2 * SERVER_RESTART_TIMEOUT_MS + SYSTEM_TIMEOUT_MS,
+  );
 
   /** The answers the contract allows while a server is away: success, or a JSON 503; never 500 or none. */
   function expectOnlyAllowedAnswers(answers: Answer[]): void {
@@ -131,37 +162,41 @@ class Traffic {
     expect(checkInvariants(await readSnapshot(system), initialStock, new Ledger())).toEqual([]);
   }
 
-  it('PostgreSQL restarted under load: JSON 503s meanwhile, then every service is back by itself', async () => {
-    const traffic = new Traffic(store);
-    await eventually(() => expect(traffic.answers.filter((a) => a.status === 201).length).toBeGreaterThan(2));
-    try {
-      await stopPostgres();
-      await eventually(
-        () => expect(traffic.answers.filter((a) => a.status === 503).length).toBeGreaterThan(3),
-        {
-          timeoutMs: 20_000,
-        },
+  it(
+    'PostgreSQL restarted under load: JSON 503s meanwhile, then every service is back by itself',
+    async () => {
+      const traffic = new Traffic(store);
+      await eventually(() =>
+        expect(traffic.answers.filter((a) => a.status === 201).length).toBeGreaterThan(2),
       );
-      const health = await store.get('/manage/health');
-      expect(health.status).toBe(503);
-      expect(health.body).toMatchObject({ status: 'Fail', components: { db: { status: 'Fail' } } });
-    } finally {
-      await startPostgres();
-    }
-    const before = traffic.answers.length;
-    await eventually(
-      () =>
-        expect(
-          traffic.answers.slice(before).filter((a) => a.what === 'purchase' && a.status === 201).length,
-        ).toBeGreaterThan(1),
-      { timeoutMs: RECOVERED_WITHIN_MS },
-    );
-    expectOnlyAllowedAnswers(await traffic.stop());
-    for (const service of ['store', 'order', 'warehouse', 'warranty'] as const) {
-      expectStatus(await system.http(service).get('/manage/health'), 200);
-    }
-    await expectNothingHalfDone();
-  });
+      try {
+        await stopPostgres();
+        await eventually(
+          () => expect(traffic.answers.filter((a) => a.status === 503).length).toBeGreaterThan(3),
+          { timeoutMs: FAILING_WITHIN_MS },
+        );
+        const health = await store.get('/manage/health');
+        expect(health.status).toBe(503);
+        expect(health.body).toMatchObject({ status: 'Fail', components: { db: { status: 'Fail' } } });
+      } finally {
+        await startPostgres();
+      }
+      const before = traffic.answers.length;
+      await eventually(
+        () =>
+          expect(
+            traffic.answers.slice(before).filter((a) => a.what === 'purchase' && a.status === 201).length,
+          ).toBeGreaterThan(1),
+        { timeoutMs: RECOVERED_WITHIN_MS },
+      );
+      expectOnlyAllowedAnswers(await traffic.stop());
+      for (const service of ['store', 'order', 'warehouse', 'warranty'] as const) {
+        expectStatus(await system.http(service).get('/manage/health'), 200);
+      }
+      await expectNothingHalfDone();
+    },
+    POSTGRES_RESTART_TEST_MS,
+  );
 
   async function buy(): Promise<{ orderUid: string; itemUid: string }> {
     const purchase = await store.post(paths.storePurchase(ALEX_UID), { model: 'Lego 8070', size: 'M' });
@@ -190,48 +225,56 @@ class Traffic {
     return row.count;
   }
 
-  it('RabbitMQ application stopped and started: claims queued meanwhile (outbox) and before are decided once', async () => {
-    const before = await buy();
-    const during = await buy();
-    await system.services.warranty.kill();
-    try {
-      expect(
-        (await store.post(paths.storeClaim(ALEX_UID, before.orderUid), { reason: 'Broken' })).status,
-      ).toBe(202);
-      await stopRabbitApp();
-      await eventually(async () => expect((await store.get('/manage/health')).status).toBe(503));
-      // The claim is committed before the 202; the broker gets it from the outbox once it is back.
-      const queued = await store.post(paths.storeClaim(ALEX_UID, during.orderUid), { reason: 'Broken' });
-      expect(queued.status).toBe(202);
-    } finally {
-      await startRabbitApp();
-    }
-    await system.services.warranty.start();
-    await untilDecided(before.orderUid);
-    await untilDecided(during.orderUid);
-    expect(await decisionsOf(before.itemUid)).toBe(1);
-    expect(await decisionsOf(during.itemUid)).toBe(1);
-    await expectNothingHalfDone();
-    await eventually(async () => expectStatus(await store.get('/manage/health'), 200), {
-      timeoutMs: RECOVERED_WITHIN_MS,
-    });
-  });
+  it(
+    'RabbitMQ application stopped and started: claims queued meanwhile (outbox) and before are decided once',
+    async () => {
+      const before = await buy();
+      const during = await buy();
+      await system.services.warranty.kill();
+      try {
+        expect(
+          (await store.post(paths.storeClaim(ALEX_UID, before.orderUid), { reason: 'Broken' })).status,
+        ).toBe(202);
+        await stopRabbitApp();
+        await eventually(async () => expect((await store.get('/manage/health')).status).toBe(503));
+        // The claim is committed before the 202; the broker gets it from the outbox once it is back.
+        const queued = await store.post(paths.storeClaim(ALEX_UID, during.orderUid), { reason: 'Broken' });
+        expect(queued.status).toBe(202);
+      } finally {
+        await startRabbitApp();
+      }
+      await system.services.warranty.start();
+      await untilDecided(before.orderUid);
+      await untilDecided(during.orderUid);
+      expect(await decisionsOf(before.itemUid)).toBe(1);
+      expect(await decisionsOf(during.itemUid)).toBe(1);
+      await expectNothingHalfDone();
+      await eventually(async () => expectStatus(await store.get('/manage/health'), 200), {
+        timeoutMs: RECOVERED_WITHIN_MS,
+      });
+    },
+    RABBIT_APP_RESTART_TEST_MS,
+  );
 
-  it('RabbitMQ server stopped and started: a published claim survives on disk and is decided once', async () => {
-    const { orderUid, itemUid } = await buy();
-    await system.services.warranty.kill();
-    expect((await store.post(paths.storeClaim(ALEX_UID, orderUid), { reason: 'Broken' })).status).toBe(202);
-    try {
-      await stopRabbitServer();
-    } finally {
-      await startRabbitServer();
-    }
-    await system.services.warranty.start();
-    await untilDecided(orderUid);
-    expect(await decisionsOf(itemUid)).toBe(1);
-    expect(await probe.warranty(itemUid)).toMatchObject({ status: 'USE_WARRANTY' });
-    await eventually(async () => expectStatus(await store.get('/manage/health'), 200), {
-      timeoutMs: RECOVERED_WITHIN_MS,
-    });
-  });
+  it(
+    'RabbitMQ server stopped and started: a published claim survives on disk and is decided once',
+    async () => {
+      const { orderUid, itemUid } = await buy();
+      await system.services.warranty.kill();
+      expect((await store.post(paths.storeClaim(ALEX_UID, orderUid), { reason: 'Broken' })).status).toBe(202);
+      try {
+        await stopRabbitServer();
+      } finally {
+        await startRabbitServer();
+      }
+      await system.services.warranty.start();
+      await untilDecided(orderUid);
+      expect(await decisionsOf(itemUid)).toBe(1);
+      expect(await probe.warranty(itemUid)).toMatchObject({ status: 'USE_WARRANTY' });
+      await eventually(async () => expectStatus(await store.get('/manage/health'), 200), {
+        timeoutMs: RECOVERED_WITHIN_MS,
+      });
+    },
+    RABBIT_SERVER_RESTART_TEST_MS,
+  );
 });

@@ -60,7 +60,7 @@ export async function readSnapshot(system: TestSystem): Promise<Snapshot> {
   return toSnapshot(Object.fromEntries(rows) as Record<keyof typeof SNAPSHOT_QUERIES, Row[][]>);
 }
 
-const QUIET_WITHIN_MS = 180_000;
+export const QUIET_WITHIN_MS = 180_000;
 
 /**
  * Waits until no saga is unfinished and no claim waits (as the services' metrics tell, which

@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { connect } from 'amqplib';
 import { eventually } from './wait';
-
-const run = promisify(execFile);
 
 /**
  * The machine's own PostgreSQL and RabbitMQ servers, stopped and started for real by the tests
@@ -11,6 +10,26 @@ const run = promisify(execFile);
  * it again in a `finally`, whatever happened; the start is idempotent.
  */
 const SERVER_START_TIMEOUT_MS = 90_000;
+/**
+ * Each command that stops, starts or asks a server is bounded: a hung `rabbitmqctl` fails the
+ * test. RabbitMQ's Erlang command-line tools took 26–32 s a call with both cores kept busy.
+ */
+const SERVER_COMMAND_TIMEOUT_MS = 60_000;
+/** Opening an AMQP connection, handshake included. */
+const AMQP_CONNECT_TIMEOUT_MS = 5_000;
+const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+/**
+ * The most a server's stop and start may take together: the stop command, a look and the start
+ * command, then the wait until it answers. A test that restarts a server budgets this much for it
+ * (RabbitMQ took 33–48 s to take connections again with the two cores kept busy).
+ */
+export const SERVER_RESTART_TIMEOUT_MS = 3 * SERVER_COMMAND_TIMEOUT_MS + SERVER_START_TIMEOUT_MS;
+
+const execFileAsync = promisify(execFile);
+
+function run(file: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return execFileAsync(file, args, { timeout: SERVER_COMMAND_TIMEOUT_MS });
+}
 
 function postgresVersion(): string {
   return readdirSync('/etc/postgresql')[0];
@@ -45,11 +64,24 @@ export async function startPostgres(): Promise<void> {
   });
 }
 
+/**
+ * The broker takes clients: an AMQP connection and a channel open. Asked over AMQP rather than
+ * with `rabbitmq-diagnostics check_running`, whose command-line tool can take longer than the
+ * broker's start on a busy machine; what the services need is a connection.
+ */
 export async function rabbitIsUp(): Promise<boolean> {
-  return run('rabbitmq-diagnostics', ['-q', 'check_running']).then(
-    () => true,
-    () => false,
-  );
+  try {
+    const connection = await connect(AMQP_URL, { timeout: AMQP_CONNECT_TIMEOUT_MS });
+    connection.on('error', () => undefined); // a broker going down under it: the answer is no
+    try {
+      await connection.createChannel();
+    } finally {
+      await connection.close();
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `rabbitmqctl stop_app`: the node stays, the broker application (and every connection) goes. */

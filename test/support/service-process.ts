@@ -37,6 +37,8 @@ const POLL_MS = 100;
 const DEFAULT_START_TIMEOUT_MS = 45_000;
 /** Longer than the services' own shutdown grace (15 s), so a stuck shutdown shows as such. */
 const STOP_TIMEOUT_MS = 20_000;
+/** The most a `restart()` (or a kill and a `start()`) with the default start time-out may take. */
+export const SERVICE_RESTART_TIMEOUT_MS = STOP_TIMEOUT_MS + DEFAULT_START_TIMEOUT_MS;
 
 export interface ServiceProcessOptions {
   service: ServiceName;

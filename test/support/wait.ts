@@ -13,6 +13,9 @@ export async function within<T>(promise: Promise<T>, ms: number): Promise<T | un
   }
 }
 
+/** How long `eventually` polls unless told otherwise. */
+export const EVENTUALLY_TIMEOUT_MS = 15_000;
+
 /**
  * Polls `check` until it stops throwing (e.g. an `expect` inside it passes) and returns its value;
  * after `timeoutMs` the last failure is rethrown. For states reached asynchronously (a queue
@@ -20,7 +23,7 @@ export async function within<T>(promise: Promise<T>, ms: number): Promise<T | un
  */
 export async function eventually<T>(
   check: () => Promise<T> | T,
-  { timeoutMs = 15_000, intervalMs = 100 }: { timeoutMs?: number; intervalMs?: number } = {},
+  { timeoutMs = EVENTUALLY_TIMEOUT_MS, intervalMs = 100 }: { timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
