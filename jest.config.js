@@ -25,7 +25,7 @@ const transform = {
 const maxWorkers = Math.min(3, availableParallelism() + 1);
 
 module.exports = {
-  // Integration and e2e tests start databases and processes; unit tests are far below this.
+  // Unit tests are far below this; the e2e project sets its own (test/setup/e2e-timeout.ts).
   testTimeout: 60000,
   maxWorkers,
   projects: [
@@ -74,6 +74,7 @@ module.exports = {
       displayName: 'e2e',
       rootDir: __dirname,
       testEnvironment: '<rootDir>/test/setup/e2e-environment.js',
+      setupFilesAfterEnv: ['<rootDir>/test/setup/e2e-timeout.ts'],
       roots: ['<rootDir>/test'],
       testRegex: '\\.(e2e|int)-spec\\.ts$',
       moduleFileExtensions: ['ts', 'js', 'json'],

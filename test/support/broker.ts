@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { connect, type Channel, type ConfirmChannel } from 'amqplib';
+import type { Channel, ConfirmChannel } from 'amqplib';
+import { connectAmqp, runServerCommand as run } from './server-commands';
 import { eventually } from './wait';
-
-const run = promisify(execFile);
 
 /**
  * The RabbitMQ queues of one test run's claims queue (named uniquely per run, so that runs never
@@ -25,7 +22,7 @@ export class TestQueues {
   }
 
   async withChannel<T>(use: (channel: ConfirmChannel) => Promise<T>): Promise<T> {
-    const connection = await connect(this.url);
+    const connection = await connectAmqp(this.url);
     try {
       return await use(await connection.createConfirmChannel());
     } finally {

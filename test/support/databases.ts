@@ -108,20 +108,30 @@ export class PostgresDatabases implements ServiceDatabases {
   }
 }
 
+/**
+ * A script on an embedded database: opening it and a few statements take seconds; past this the
+ * child is killed and the test fails with what it printed.
+ */
+const EMBEDDED_SQL_TIMEOUT_MS = 60_000;
+
 /** Runs a script in a separate Node process in the repository (for its node_modules). */
 function runNode(script: string, input: string, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', script], {
       cwd: REPO_ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: EMBEDDED_SQL_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
     });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.once('error', reject);
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       if (code === 0) resolve(stdout);
+      else if (signal === 'SIGKILL')
+        reject(new Error(`${what} killed after ${EMBEDDED_SQL_TIMEOUT_MS} ms:\n${stderr}`));
       else reject(new Error(`${what} failed (exit ${code}):\n${stderr}`));
     });
     child.stdin.end(input);

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { promisify } from 'node:util';
-import { connect } from 'amqplib';
+import { connectAmqp, runServerCommand as run, SERVER_COMMAND_TIMEOUT_MS } from './server-commands';
 import { eventually } from './wait';
 
 /**
@@ -10,13 +8,6 @@ import { eventually } from './wait';
  * it again in a `finally`, whatever happened; the start is idempotent.
  */
 const SERVER_START_TIMEOUT_MS = 90_000;
-/**
- * Each command that stops, starts or asks a server is bounded: a hung `rabbitmqctl` fails the
- * test. RabbitMQ's Erlang command-line tools took 26–32 s a call with both cores kept busy.
- */
-const SERVER_COMMAND_TIMEOUT_MS = 60_000;
-/** Opening an AMQP connection, handshake included. */
-const AMQP_CONNECT_TIMEOUT_MS = 5_000;
 const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 /**
  * The most a server's stop and start may take together: the stop command, a look and the start
@@ -24,12 +15,6 @@ const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672
  * (RabbitMQ took 33–48 s to take connections again with the two cores kept busy).
  */
 export const SERVER_RESTART_TIMEOUT_MS = 3 * SERVER_COMMAND_TIMEOUT_MS + SERVER_START_TIMEOUT_MS;
-
-const execFileAsync = promisify(execFile);
-
-function run(file: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return execFileAsync(file, args, { timeout: SERVER_COMMAND_TIMEOUT_MS });
-}
 
 function postgresVersion(): string {
   return readdirSync('/etc/postgresql')[0];
@@ -71,7 +56,7 @@ export async function startPostgres(): Promise<void> {
  */
 export async function rabbitIsUp(): Promise<boolean> {
   try {
-    const connection = await connect(AMQP_URL, { timeout: AMQP_CONNECT_TIMEOUT_MS });
+    const connection = await connectAmqp(AMQP_URL);
     connection.on('error', () => undefined); // a broker going down under it: the answer is no
     try {
       await connection.createChannel();
