@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  EMBEDDED_SQL_TIMEOUT_MS,
   ALEX_UID,
   eventually,
   expectError,
@@ -8,6 +9,7 @@ import {
   HttpClient,
   paths,
   ShopProbe,
+  SERVICE_RESTART_TIMEOUT_MS,
   SYSTEM_TIMEOUT_MS,
   TestSystem,
 } from '../support';
@@ -18,6 +20,12 @@ import {
  * request can be held while it runs).
  */
 const ITEM = { model: 'Lego 8070', size: 'M' };
+/** An expired key is gone within this (each look at the embedded database restarts the store). */
+const CLEANED_UP_WITHIN_MS = 90_000;
+/** A look at the store's embedded database: the store stops, the script runs, the store starts. */
+const SQL_LOOK_MS = SERVICE_RESTART_TIMEOUT_MS + EMBEDDED_SQL_TIMEOUT_MS;
+/** Two restarts, a look, the clean-up's wait and its last look, and a few requests. */
+const RESTART_TEST_MS = 2 * SERVICE_RESTART_TIMEOUT_MS + 2 * SQL_LOOK_MS + CLEANED_UP_WITHIN_MS + 60_000;
 
 describe('store: idempotent requests', () => {
   let system: TestSystem;
@@ -166,43 +174,46 @@ describe('store: idempotent requests', () => {
     expect(conflictAgain.headers.get('idempotent-replayed')).toBe('true');
   });
 
-  it('remembers across a restart of the store, and forgets a key once it expired', async () => {
-    const headers = key();
-    const first = await purchase(ALEX_UID, headers);
-    expectStatus(first, 201);
-    await system.services.store.restart();
+  it(
+    'remembers across a restart of the store, and forgets a key once it expired',
+    async () => {
+      const headers = key();
+      const first = await purchase(ALEX_UID, headers);
+      expectStatus(first, 201);
+      await system.services.store.restart();
 
-    const replayed = await purchase(ALEX_UID, headers);
-    expectResponse(replayed, 201, first.body);
-    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+      const replayed = await purchase(ALEX_UID, headers);
+      expectResponse(replayed, 201, first.body);
+      expect(replayed.headers.get('idempotent-replayed')).toBe('true');
 
-    // Expired (kept at least 24 h; here aged by hand): cleaned up at the store's start.
-    await system.sql(
-      'store',
-      `UPDATE idempotency_record SET expires_at = now() - interval '1 second' WHERE key = $1`,
-      [headers['Idempotency-Key']],
-    );
-    if (system.usesPostgres) await system.services.store.restart();
-    await eventually(
-      async () => {
-        const [kept] = await system.sql<{ count: number }>(
-          'store',
-          'SELECT count(*)::int AS count FROM idempotency_record WHERE key = $1',
-          [headers['Idempotency-Key']],
-        );
-        expect(kept.count).toBe(0);
-      },
-      // Each look at the embedded database restarts the store (whose start cleans up): minutes.
-      { timeoutMs: 90_000 },
-    );
-    const orders = (await probe.orders(ALEX_UID)).length;
-    const again = await purchase(ALEX_UID, headers);
-    expectStatus(again, 201);
-    // A new request under an old key: a new purchase, not the answer of a day-old one.
-    expect(again.body).not.toEqual(first.body);
-    expect(again.headers.get('idempotent-replayed')).toBeNull();
-    expect(await probe.orders(ALEX_UID)).toHaveLength(orders + 1);
-  });
+      // Expired (kept at least 24 h; here aged by hand): cleaned up at the store's start.
+      await system.sql(
+        'store',
+        `UPDATE idempotency_record SET expires_at = now() - interval '1 second' WHERE key = $1`,
+        [headers['Idempotency-Key']],
+      );
+      if (system.usesPostgres) await system.services.store.restart();
+      await eventually(
+        async () => {
+          const [kept] = await system.sql<{ count: number }>(
+            'store',
+            'SELECT count(*)::int AS count FROM idempotency_record WHERE key = $1',
+            [headers['Idempotency-Key']],
+          );
+          expect(kept.count).toBe(0);
+        },
+        { timeoutMs: CLEANED_UP_WITHIN_MS },
+      );
+      const orders = (await probe.orders(ALEX_UID)).length;
+      const again = await purchase(ALEX_UID, headers);
+      expectStatus(again, 201);
+      // A new request under an old key: a new purchase, not the answer of a day-old one.
+      expect(again.body).not.toEqual(first.body);
+      expect(again.headers.get('idempotent-replayed')).toBeNull();
+      expect(await probe.orders(ALEX_UID)).toHaveLength(orders + 1);
+    },
+    RESTART_TEST_MS,
+  );
 
   it('without the header, nothing changes: two requests, two purchases', async () => {
     const first = await store.post(paths.storePurchase(ALEX_UID), ITEM);

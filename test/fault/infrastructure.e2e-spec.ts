@@ -44,7 +44,7 @@ const REQUESTS_MS = 60_000;
 /**
  * Each test's time-out is the sum of the bounds of its waits, so that on a slow machine the wait
  * that overran fails with its own message (what did not happen in time) rather than jest's
- * time-out, and a slow server restart (33 s for RabbitMQ with both cores busy) is no failure.
+ * time-out, and a slow server restart (33–48 s for RabbitMQ with both cores busy) is no failure.
  */
 const POSTGRES_RESTART_TEST_MS =
   EVENTUALLY_TIMEOUT_MS +

@@ -112,7 +112,7 @@ export class PostgresDatabases implements ServiceDatabases {
  * A script on an embedded database: opening it and a few statements take seconds; past this the
  * child is killed and the test fails with what it printed.
  */
-const EMBEDDED_SQL_TIMEOUT_MS = 60_000;
+export const EMBEDDED_SQL_TIMEOUT_MS = 60_000;
 
 /** Runs a script in a separate Node process in the repository (for its node_modules). */
 function runNode(script: string, input: string, what: string): Promise<string> {
@@ -130,7 +130,7 @@ function runNode(script: string, input: string, what: string): Promise<string> {
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       if (code === 0) resolve(stdout);
-      else if (signal === 'SIGKILL')
+      else if (signal === 'SIGKILL' && child.killed)
         reject(new Error(`${what} killed after ${EMBEDDED_SQL_TIMEOUT_MS} ms:\n${stderr}`));
       else reject(new Error(`${what} failed (exit ${code}):\n${stderr}`));
     });

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { connectAmqp, runServerCommand as run, SERVER_COMMAND_TIMEOUT_MS } from './server-commands';
+import { amqpAnswers, runServerCommand as run, SERVER_COMMAND_TIMEOUT_MS } from './server-commands';
 import { eventually } from './wait';
 
 /**
@@ -8,13 +8,17 @@ import { eventually } from './wait';
  * it again in a `finally`, whatever happened; the start is idempotent.
  */
 const SERVER_START_TIMEOUT_MS = 90_000;
+/** After `rabbitmqctl stop` returns, until the node's Erlang VM is gone and its name free again. */
+const SERVER_GONE_TIMEOUT_MS = 30_000;
 const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 /**
- * The most a server's stop and start may take together: the stop command, a look and the start
- * command, then the wait until it answers. A test that restarts a server budgets this much for it
- * (RabbitMQ took 33–48 s to take connections again with the two cores kept busy).
+ * The most a server's stop and start may take together: the stop command and the wait until the
+ * old server is gone, a look and the start command, then the wait until it answers. A test that
+ * restarts a server budgets this much for it (RabbitMQ took 33–48 s to take connections again
+ * with the two cores kept busy).
  */
-export const SERVER_RESTART_TIMEOUT_MS = 3 * SERVER_COMMAND_TIMEOUT_MS + SERVER_START_TIMEOUT_MS;
+export const SERVER_RESTART_TIMEOUT_MS =
+  3 * SERVER_COMMAND_TIMEOUT_MS + SERVER_GONE_TIMEOUT_MS + SERVER_START_TIMEOUT_MS;
 
 function postgresVersion(): string {
   return readdirSync('/etc/postgresql')[0];
@@ -54,19 +58,17 @@ export async function startPostgres(): Promise<void> {
  * with `rabbitmq-diagnostics check_running`, whose command-line tool can take longer than the
  * broker's start on a busy machine; what the services need is a connection.
  */
-export async function rabbitIsUp(): Promise<boolean> {
-  try {
-    const connection = await connectAmqp(AMQP_URL);
-    connection.on('error', () => undefined); // a broker going down under it: the answer is no
-    try {
-      await connection.createChannel();
-    } finally {
-      await connection.close();
-    }
-    return true;
-  } catch {
-    return false;
-  }
+export function rabbitIsUp(): Promise<boolean> {
+  return amqpAnswers(AMQP_URL);
+}
+
+/**
+ * Whether RabbitMQ's Erlang node runs (its application may be stopped): it is registered with
+ * epmd, a small C program, unlike the Erlang command-line tools.
+ */
+async function rabbitNodeRuns(): Promise<boolean> {
+  const { stdout } = await run('epmd', ['-names']).catch(() => ({ stdout: '' }));
+  return /^name rabbit at port/m.test(stdout);
 }
 
 /** `rabbitmqctl stop_app`: the node stays, the broker application (and every connection) goes. */
@@ -79,13 +81,21 @@ export async function startRabbitApp(): Promise<void> {
   await untilRabbitIsUp();
 }
 
-/** The whole server stops (`rabbitmqctl stop`): its quorum queues survive on disk. */
+/**
+ * The whole server stops (`rabbitmqctl stop`): its quorum queues survive on disk. Returns once
+ * its Erlang VM is gone: `rabbitmqctl stop` may return while it still holds the node's name, and
+ * a server started then would die of the clash.
+ */
 export async function stopRabbitServer(): Promise<void> {
   await run('rabbitmqctl', ['stop']);
+  await eventually(async () => expect(await rabbitNodeRuns()).toBe(false), {
+    timeoutMs: SERVER_GONE_TIMEOUT_MS,
+    intervalMs: 250,
+  });
 }
 
 export async function startRabbitServer(): Promise<void> {
-  if (!(await rabbitIsUp())) {
+  if (!(await rabbitNodeRuns())) {
     await run('rabbitmq-server', ['-detached']).catch(() => undefined); // already starting: fine
   }
   await untilRabbitIsUp();
@@ -94,11 +104,7 @@ export async function startRabbitServer(): Promise<void> {
 /** Starts whatever of the broker is down: the server, else the application. */
 export async function ensureRabbitIsUp(): Promise<void> {
   if (await rabbitIsUp()) return;
-  const node = await run('rabbitmqctl', ['-q', 'status']).then(
-    () => true,
-    () => false,
-  );
-  if (node) await startRabbitApp();
+  if (await rabbitNodeRuns()) await startRabbitApp();
   else await startRabbitServer();
 }
 

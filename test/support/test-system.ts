@@ -8,13 +8,7 @@ import { freePorts } from './ports';
 import { SERVICE_NAMES, ServiceName, ServiceProcess } from './service-process';
 import { TcpProxy } from './tcp-proxy';
 
-/**
- * Jest timeout for a hook or test that starts a system or restarts services (and the e2e
- * project's default, test/setup/e2e-timeout.ts): four Node processes and their databases are
- * CPU-bound, and a shared 2-core machine under load can take minutes — the first start on a
- * fresh machine also builds the embedded databases' template (initdb, up to 120 s).
- */
-export const SYSTEM_TIMEOUT_MS = 300_000;
+export { SYSTEM_TIMEOUT_MS } from './timeouts';
 
 export interface TestSystemOptions {
   /** Extra environment for every service. */
