@@ -49,3 +49,23 @@ describe('StoreConfig: security settings', () => {
     expect(load).toThrow(/HOST/);
   });
 });
+
+describe('StoreConfig: order lists taking turns', () => {
+  it('lets 16 lists be assembled at once, each other one wait 3 s, by default', () => {
+    expect(loadConfig(StoreConfig, {})).toMatchObject({
+      ORDER_LIST_CONCURRENCY: 16,
+      ORDER_LIST_WAIT_MS: 3000,
+    });
+  });
+
+  it('refuses no turns at all, more than 1,000, and no wait', () => {
+    for (const env of [
+      { ORDER_LIST_CONCURRENCY: '0' },
+      { ORDER_LIST_CONCURRENCY: '1001' },
+      { ORDER_LIST_CONCURRENCY: 'eight' },
+      { ORDER_LIST_WAIT_MS: '0' },
+    ]) {
+      expect(() => loadConfig(StoreConfig, env)).toThrow(new RegExp(Object.keys(env)[0]));
+    }
+  });
+});

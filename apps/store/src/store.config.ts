@@ -44,6 +44,23 @@ export class StoreConfig extends BaseServiceConfig {
   @Min(24)
   IDEMPOTENCY_TTL_HOURS = 24;
 
+  /**
+   * Order lists one store instance assembles at once; more wait their turn. A list holds its
+   * orders, items and warranties in memory until it is sent: this bounds that memory under a
+   * burst (docs/benchmarks.md, round eight).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  ORDER_LIST_CONCURRENCY = 16;
+
+  /** The longest a list waits for its turn; then 503 with Retry-After (nothing was asked of anyone). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  ORDER_LIST_WAIT_MS = 3000;
+
   /** Queued claims one store instance tries at once (RabbitMQ prefetch). */
   @Type(() => Number)
   @IsInt()

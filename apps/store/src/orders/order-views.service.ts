@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { MAX_BATCH_SIZE, OrderItemResponse, OrderResponse, WarrantyResponse } from '@app/contracts';
-import { NotFoundError, ServiceUnavailableError } from '@app/errors';
+import { NotFoundError, OverloadedError, ServiceUnavailableError } from '@app/errors';
+import { ConcurrencyLimitError } from '@app/scheduling';
 import { OrderClient, WarehouseClient, WarrantyClient } from '@app/service-client';
 import { ClaimRecords, ClaimState } from '../claims/claim-records';
 import { OrderView } from './dto/order-view.dto';
+import { OrderListLimit } from './order-list-limit';
 
 /**
  * A degraded read: an unavailable service (or one that has no record of the item) leaves its
@@ -49,7 +51,8 @@ function toView(
  * Reads #1 and #2: the orders from order service (required: without it the answer is 503),
  * enriched from warehouse and warranty when they are available, and with the latest claim from
  * the store's own table. A list costs the same calls as one order: one to order, one batch
- * look-up each to warehouse and warranty (per 10,000 orders), one query — in parallel.
+ * look-up each to warehouse and warranty (per 10,000 orders), one query — in parallel. Lists take
+ * turns (OrderListLimit).
  */
 @Injectable()
 export class OrderViewsService {
@@ -58,9 +61,19 @@ export class OrderViewsService {
     private readonly warehouse: WarehouseClient,
     private readonly warranty: WarrantyClient,
     private readonly claims: ClaimRecords,
+    private readonly lists: OrderListLimit,
   ) {}
 
   async findAll(userUid: string): Promise<OrderView[]> {
+    try {
+      return await this.lists.run(() => this.assembleList(userUid));
+    } catch (error) {
+      if (!(error instanceof ConcurrencyLimitError)) throw error;
+      throw new OverloadedError('Order lists unavailable for a moment: too many in progress');
+    }
+  }
+
+  private async assembleList(userUid: string): Promise<OrderView[]> {
     const orders = await this.orders.findAll(userUid);
     if (orders.length === 0) return [];
     const itemUids = orders.map((order) => order.itemUid);
