@@ -4,6 +4,7 @@ import {
   ALEX_UID,
   expectBadRequest,
   expectError,
+  expectStatus,
   paths,
   SERVICE_NAMES,
   ServiceName,
@@ -115,7 +116,7 @@ describe('hostile input to all four services', () => {
       const answers = await Promise.all(hostile);
 
       for (const answer of answers) expectError(answer, 400);
-      expect(health.status).toBe(200);
+      expectStatus(health, 200);
       // Served while the hostile bodies were parsed: within the time-out a caller would give it.
       expect(healthMs).toBeLessThan(HTTP_TIMEOUT_MS);
     });

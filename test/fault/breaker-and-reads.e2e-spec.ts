@@ -48,13 +48,14 @@ describe('fault tolerance: breakers and degraded reads', () => {
 
   it('opens after 3 failures, then fails fast; half-opens after the pause and closes on success', async () => {
     const warehouse = system.services.warehouse;
-    // The breaker opens during the third failing request: not before that request was sent.
+    // The breaker opens when the third failing call times out: not before that request was sent
+    // and its call's time-out ran out.
     let openedNotBefore = 0;
     process.kill(warehouse.pid as number, 'SIGSTOP'); // accepts connections, never answers
     try {
       for (let i = 0; i < 3; i++) {
         const started = Date.now();
-        openedNotBefore = started;
+        openedNotBefore = started + TIMEOUT_MS - 50;
         expectError(await store.get('/api/v1/store/items'), 503, 'Warehouse Service unavailable');
         expect(Date.now() - started).toBeGreaterThanOrEqual(TIMEOUT_MS - 50); // waited for the time-out
       }

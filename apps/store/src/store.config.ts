@@ -55,12 +55,6 @@ export class StoreConfig extends BaseServiceConfig {
   @Max(1000)
   ORDER_LIST_CONCURRENCY = 16;
 
-  /** The longest a list waits for its turn; then 503 with Retry-After (nothing was asked of anyone). */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  ORDER_LIST_WAIT_MS = 3000;
-
   /** Queued claims one store instance tries at once (RabbitMQ prefetch). */
   @Type(() => Number)
   @IsInt()

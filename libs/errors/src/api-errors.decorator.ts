@@ -15,7 +15,7 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'Request body larger than 1 MiB',
   422: 'An idempotency key used again for another request',
   429: 'With RATE_LIMIT_PER_MINUTE set: too many requests this minute (Retry-After)',
-  503: 'A service this one needs is unavailable; with Retry-After: this one is busy, try again shortly',
+  503: 'A service this one needs is unavailable',
 };
 
 /** Documents the error answers of an endpoint; every one has the `{message}` body. */

@@ -97,19 +97,6 @@ export class ServiceUnavailableError extends DomainException {
   }
 }
 
-/**
- * 503 with `Retry-After`: this service is doing as much of this work as it takes at once, and the
- * request could not wait its turn. Nothing was done; the same request a moment later is welcome.
- */
-export class OverloadedError extends DomainException {
-  /** Seconds after which a retry is likely to find a free slot. */
-  static readonly RETRY_AFTER_SECONDS = 1;
-
-  constructor(message: string) {
-    super(ErrorCode.SERVICE_UNAVAILABLE, message);
-  }
-}
-
 /** This service's own database cannot be reached (restarting, shutting down, gone). */
 export class DatabaseUnavailableError extends DomainException {
   constructor(serviceName: string) {

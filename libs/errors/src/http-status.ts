@@ -6,7 +6,6 @@ import {
   ErrorCode,
   InProgressError,
   NotFoundError,
-  OverloadedError,
   PassedOnError,
   PayloadTooLargeError,
   UnauthenticatedError,
@@ -41,9 +40,6 @@ export function httpStatusOf(exception: DomainException): number {
 export function httpHeadersOf(exception: DomainException): Record<string, string> {
   if (exception.code === ErrorCode.IN_PROGRESS) {
     return { 'Retry-After': String(InProgressError.RETRY_AFTER_SECONDS) };
-  }
-  if (exception instanceof OverloadedError) {
-    return { 'Retry-After': String(OverloadedError.RETRY_AFTER_SECONDS) };
   }
   if (exception instanceof UnauthenticatedError) return { 'WWW-Authenticate': exception.challenge };
   return {};

@@ -1,16 +1,21 @@
-import { ConcurrencyLimit, ConcurrencyLimitError } from './concurrency-limit';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ConcurrencyLimit } from './concurrency-limit';
 
-const MAX_WAIT_MS = 1_000;
-
-/** A task that runs until `finish()`; `started` tells whether it began. */
-function gatedTask<T>(value: T) {
+/** A task that runs until `finish()` (or `fail()`); `started` tells whether it began. */
+function gatedTask<T>(value: T, onStart: () => void = () => undefined) {
   let finish!: () => void;
-  const gate = new Promise<void>((resolve) => (finish = resolve));
+  let fail!: (error: Error) => void;
+  const gate = new Promise<void>((resolve, reject) => {
+    finish = resolve;
+    fail = reject;
+  });
   const task = {
     started: false,
     finish: () => finish(),
+    fail: (error: Error) => fail(error),
     run: async () => {
       task.started = true;
+      onStart();
       await gate;
       return value;
     },
@@ -18,26 +23,25 @@ function gatedTask<T>(value: T) {
   return task;
 }
 
-/** Lets the bulkhead's queued hand-offs (promise callbacks) run. */
+/** Lets every promise callback already due run. */
 async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
+  await new Promise((resolve) => setImmediate(resolve));
 }
 
 describe(ConcurrencyLimit.name, () => {
-  beforeEach(() => jest.useFakeTimers());
-  afterEach(() => jest.useRealTimers());
-
-  it('runs at most `limit` tasks at once, the others in turn as slots free', async () => {
-    const sut = new ConcurrencyLimit({ limit: 2, queue: 10, maxWaitMs: MAX_WAIT_MS });
-    const tasks = ['a', 'b', 'c', 'd'].map(gatedTask);
+  it('runs at most `limit` tasks at once, the others in arrival order as slots free', async () => {
+    const sut = new ConcurrencyLimit(2);
+    const order: string[] = [];
+    const tasks = ['a', 'b', 'c', 'd'].map((name) => gatedTask(name, () => order.push(name)));
     const results = tasks.map((task) => sut.run(task.run));
     await settle();
-    expect(tasks.map((task) => task.started)).toEqual([true, true, false, false]);
+    expect(order).toEqual(['a', 'b']);
     expect([sut.running, sut.waiting]).toEqual([2, 2]);
 
     tasks[1].finish();
     await settle();
-    expect(tasks.map((task) => task.started)).toEqual([true, true, true, false]);
+    expect(order).toEqual(['a', 'b', 'c']);
+    expect([sut.running, sut.waiting]).toEqual([2, 1]);
 
     tasks[0].finish();
     tasks[2].finish();
@@ -47,59 +51,57 @@ describe(ConcurrencyLimit.name, () => {
     expect([sut.running, sut.waiting]).toEqual([0, 0]);
   });
 
-  it('refuses a task at once when `queue` tasks wait already', async () => {
-    const sut = new ConcurrencyLimit({ limit: 1, queue: 1, maxWaitMs: MAX_WAIT_MS });
-    const running = gatedTask('running');
-    const waiting = gatedTask('waiting');
-    const refused = gatedTask('refused');
-    const results = [sut.run(running.run), sut.run(waiting.run)];
-
-    await expect(sut.run(refused.run)).rejects.toThrow(ConcurrencyLimitError);
-    expect(refused.started).toBe(false);
-    running.finish();
-    waiting.finish();
-    await expect(Promise.all(results)).resolves.toEqual(['running', 'waiting']);
-  });
-
-  it('gives a task up after waiting `maxWaitMs` for a slot, and never runs it', async () => {
-    const sut = new ConcurrencyLimit({ limit: 1, queue: 10, maxWaitMs: MAX_WAIT_MS });
-    const running = gatedTask('running');
-    const givenUp = gatedTask('given up');
-    const result = sut.run(running.run);
-    const waited = sut.run(givenUp.run);
-
-    jest.advanceTimersByTime(MAX_WAIT_MS - 1);
+  it('gives a freed slot to the longest waiting task, never to one that arrives as it frees', async () => {
+    const sut = new ConcurrencyLimit(1);
+    const order: string[] = [];
+    const first = gatedTask('first', () => order.push('first'));
+    const waiting = gatedTask('waiting', () => order.push('waiting'));
+    const newcomer = gatedTask('newcomer', () => order.push('newcomer'));
+    const results = [sut.run(first.run), sut.run(waiting.run)];
     await settle();
-    expect(sut.waiting).toBe(1);
-    jest.advanceTimersByTime(1);
-    await expect(waited).rejects.toThrow(`waited ${MAX_WAIT_MS} ms for one of 1 slots`);
 
-    running.finish();
-    await expect(result).resolves.toBe('running');
-    await settle();
-    expect(givenUp.started).toBe(false);
-    expect([sut.running, sut.waiting]).toEqual([0, 0]);
-  });
-
-  it('does not give up a task that got its slot in time, however long it then runs', async () => {
-    const sut = new ConcurrencyLimit({ limit: 1, queue: 10, maxWaitMs: MAX_WAIT_MS });
-    const first = gatedTask('first');
-    const second = gatedTask('second');
-    const results = [sut.run(first.run), sut.run(second.run)];
     first.finish();
+    results.push(sut.run(newcomer.run)); // in the same turn of the event loop as the release
     await settle();
-    expect(second.started).toBe(true);
+    expect(order).toEqual(['first', 'waiting']);
+    waiting.finish();
+    await settle();
+    newcomer.finish();
+    await expect(Promise.all(results)).resolves.toEqual(['first', 'waiting', 'newcomer']);
+  });
 
-    jest.advanceTimersByTime(10 * MAX_WAIT_MS);
-    second.finish();
-    await expect(Promise.all(results)).resolves.toEqual(['first', 'second']);
+  it('runs a waiting task in its own caller’s context, not in the one of the task that freed its slot', async () => {
+    const sut = new ConcurrencyLimit(1);
+    const requests = new AsyncLocalStorage<string>();
+    const seen: (string | undefined)[] = [];
+    const first = gatedTask('first');
+    const running = requests.run('request A', () => sut.run(first.run));
+    const waiting = requests.run('request B', () =>
+      sut.run(() => {
+        seen.push(requests.getStore());
+        return Promise.resolve('second');
+      }),
+    );
+    await settle();
+    requests.run('request A', () => first.finish());
+    await expect(Promise.all([running, waiting])).resolves.toEqual(['first', 'second']);
+    expect(seen).toEqual(['request B']);
   });
 
   it('frees the slot of a task that failed, and passes its error on', async () => {
-    const sut = new ConcurrencyLimit({ limit: 1, queue: 10, maxWaitMs: MAX_WAIT_MS });
+    const sut = new ConcurrencyLimit(1);
+    const failing = gatedTask('never');
+    const failed = sut.run(failing.run);
+    const next = sut.run(() => Promise.resolve('next'));
     const failure = new Error('downstream gone');
-    await expect(sut.run(() => Promise.reject(failure))).rejects.toBe(failure);
-    await expect(sut.run(() => Promise.resolve('next'))).resolves.toBe('next');
-    expect(sut.running).toBe(0);
+    failing.fail(failure);
+    await expect(failed).rejects.toBe(failure);
+    await expect(next).resolves.toBe('next');
+    expect([sut.running, sut.waiting]).toEqual([0, 0]);
+  });
+
+  it('refuses a limit that is not a whole number of at least 1', () => {
+    expect(() => new ConcurrencyLimit(0)).toThrow(/≥ 1, got 0/);
+    expect(() => new ConcurrencyLimit(1.5)).toThrow(/got 1.5/);
   });
 });

@@ -1,82 +1,44 @@
-import { bulkhead, BulkheadPolicy, BulkheadRejectedError } from 'cockatiel';
-
-/** A task that did not get to run: too many were waiting already, or it waited too long. */
-export class ConcurrencyLimitError extends Error {
-  constructor(reason: string) {
-    super(reason);
-    this.name = ConcurrencyLimitError.name;
-  }
-}
-
-export interface ConcurrencyLimitOptions {
-  /** Tasks that run at once. */
-  limit: number;
-  /** Tasks that may wait for a slot; one more is refused at once. */
-  queue: number;
-  /** The longest a task waits for a slot before it is given up (and never run). */
-  maxWaitMs: number;
-}
-
 /**
- * At most `limit` tasks at once, the others in turn (cockatiel's bulkhead), each waiting at most
- * `maxWaitMs`: work whose memory grows with the number in flight (a gateway's assembled answers)
- * stays bounded under a burst, and what waits is only its caller's promise.
+ * At most `limit` tasks at once; the others wait their turn in arrival order, each only its
+ * caller's promise: work whose memory grows with the number in flight (a gateway's assembled
+ * answers) stays bounded under a burst. A freed slot passes straight to the longest waiting task,
+ * so no newcomer overtakes it, and that task resumes in its own caller's async context (request
+ * id, trace). Not cockatiel's bulkhead: it starts a queued task from the `finally` of the one that
+ * freed the slot, in that one's context, so the task's calls would carry another request's id.
  */
 export class ConcurrencyLimit {
-  private readonly bulkhead: BulkheadPolicy;
+  private active = 0;
+  private readonly waiters: (() => void)[] = [];
 
-  constructor(private readonly options: ConcurrencyLimitOptions) {
-    this.bulkhead = bulkhead(options.limit, options.queue);
+  constructor(readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new Error(`A concurrency limit is a whole number ≥ 1, got ${limit}`);
+    }
   }
 
   /** Tasks running now. */
   get running(): number {
-    return this.options.limit - this.bulkhead.executionSlots;
+    return this.active;
   }
 
-  /** Tasks waiting for a slot now. */
+  /** Tasks waiting for their turn now. */
   get waiting(): number {
-    return this.options.queue - this.bulkhead.queueSlots;
+    return this.waiters.length;
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.bulkhead.executionSlots > 0) return this.execute(task);
-    // The bulkhead looks at the signal only when the task's turn comes: a task given up is
-    // skipped then (its TaskCancelledError is nobody's to handle).
-    const giveUp = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const tooLong = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => {
-        giveUp.abort();
-        reject(
-          new ConcurrencyLimitError(
-            `waited ${this.options.maxWaitMs} ms for one of ${this.options.limit} slots`,
-          ),
-        );
-      }, this.options.maxWaitMs);
-    });
-    const turn = this.execute(() => {
-      clearTimeout(timer);
-      return task();
-    }, giveUp.signal);
-    turn.catch(() => undefined);
+    if (this.active < this.limit && this.waiters.length === 0) this.active += 1;
+    else await new Promise<void>((takeTurn) => this.waiters.push(takeTurn)); // the slot comes with it
     try {
-      return await Promise.race([turn, tooLong]);
+      return await task();
     } finally {
-      clearTimeout(timer);
+      this.release();
     }
   }
 
-  private async execute<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    try {
-      return await this.bulkhead.execute(task, signal);
-    } catch (error) {
-      if (error instanceof BulkheadRejectedError) {
-        throw new ConcurrencyLimitError(
-          `${this.options.queue} tasks wait for ${this.options.limit} slots already`,
-        );
-      }
-      throw error;
-    }
+  private release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.active -= 1;
   }
 }

@@ -3,12 +3,12 @@ import { Gauge } from 'prom-client';
 import { MetricsRegistry } from '@app/metrics';
 import { OrderListLimit } from './order-list-limit';
 
-/** `store_order_lists{state}`: lists being assembled (`running`) and waiting for their turn. */
+/** `order_lists{state}`: lists being assembled (`running`) and waiting for their turn (`waiting`). */
 @Injectable()
 export class OrderListsMetrics {
   constructor(registry: MetricsRegistry, limit: OrderListLimit) {
     new Gauge({
-      name: 'store_order_lists',
+      name: 'order_lists',
       help: 'Order lists being assembled (running) and waiting for their turn (waiting)',
       labelNames: ['state'],
       registers: [registry],

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MAX_BATCH_SIZE, OrderItemResponse, OrderResponse, WarrantyResponse } from '@app/contracts';
-import { NotFoundError, OverloadedError, ServiceUnavailableError } from '@app/errors';
-import { ConcurrencyLimitError } from '@app/scheduling';
+import { NotFoundError, ServiceUnavailableError } from '@app/errors';
 import { OrderClient, WarehouseClient, WarrantyClient } from '@app/service-client';
 import { ClaimRecords, ClaimState } from '../claims/claim-records';
 import { OrderView } from './dto/order-view.dto';
@@ -64,13 +63,8 @@ export class OrderViewsService {
     private readonly lists: OrderListLimit,
   ) {}
 
-  async findAll(userUid: string): Promise<OrderView[]> {
-    try {
-      return await this.lists.run(() => this.assembleList(userUid));
-    } catch (error) {
-      if (!(error instanceof ConcurrencyLimitError)) throw error;
-      throw new OverloadedError('Order lists unavailable for a moment: too many in progress');
-    }
+  findAll(userUid: string): Promise<OrderView[]> {
+    return this.lists.run(() => this.assembleList(userUid));
   }
 
   private async assembleList(userUid: string): Promise<OrderView[]> {
