@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import {
   ALEX_UID,
@@ -45,11 +44,7 @@ describe('observability: request ids, logs and traces', () => {
 
   /** The service's log lines (JSON objects) that carry this request id. */
   function linesOf(service: ServiceName, requestId: string): Record<string, unknown>[] {
-    return readFileSync(system.services[service].logFile, 'utf8')
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((line) => line.requestId === requestId);
+    return system.services[service].jsonLogLines().filter((line) => line.requestId === requestId);
   }
 
   it('returns X-Request-Id on every answer (errors too), and makes one when none or a bad one came', async () => {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
   ALEX_UID,
   eventually,
@@ -12,66 +11,106 @@ import {
   TestSystem,
 } from '../support';
 
+const LOOKUP_PATH = /^\/api\/v1\/warehouse\/order-items\/lookup$/;
+const LOOKUP_ROUTE = '/api/v1/warehouse/order-items/lookup';
+const ORDERS_ROUTE = '/api/v1/orders/:userUid';
+
 /**
- * The store assembles at most ORDER_LIST_CONCURRENCY order lists at once (a list holds its orders,
- * items and warranties in memory until it is sent); the others wait their turn, and each is
- * assembled under its own request. Order's answer to the first list is held at a fault proxy, so
- * the first list keeps its turn as long as the test wants.
+ * The lists one store instance assembles at once hold at most ORDER_LIST_ORDERS_AT_ONCE orders
+ * together (a list holds its orders, items and warranties in memory until it is sent); a list
+ * that does not fit waits its turn once order has told its size, and is assembled under its own
+ * request. Warehouse's answer to the first list's look-up is held at a fault proxy, so that list
+ * keeps its turn as long as the test wants.
  */
-describe('order lists take turns', () => {
+describe('order lists take turns by their number of orders', () => {
   let system: TestSystem;
   let store: HttpClient;
 
   beforeAll(async () => {
     system = await TestSystem.start({
-      faultProxies: ['order'],
-      serviceEnv: { store: { ORDER_LIST_CONCURRENCY: '1' } },
+      faultProxies: ['warehouse'],
+      serviceEnv: { store: { ORDER_LIST_ORDERS_AT_ONCE: '2' } },
     });
     store = system.http('store');
-    expectStatus(await store.post(paths.storePurchase(ALEX_UID), { model: 'Lego 8070', size: 'M' }), 201);
+    const lego = { model: 'Lego 8070', size: 'M' };
+    expectStatus(await store.post(paths.storePurchase(ALEX_UID), lego), 201);
   }, SYSTEM_TIMEOUT_MS);
 
   afterAll(async () => {
     await system?.stop();
   }, SYSTEM_TIMEOUT_MS);
 
-  async function lists(state: 'running' | 'waiting'): Promise<number | undefined> {
+  async function gauge(name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
     const metrics = await store.get('/manage/prometheus', { notJson: true });
-    return sampleValue(parsePrometheus(metrics.text), 'order_lists', { state });
+    return sampleValue(parsePrometheus(metrics.text), name, labels);
   }
 
-  /** Order's finished-request log lines of its list endpoint under this request id. */
-  function orderListCallsOf(requestId: string): unknown[] {
-    return readFileSync(system.services.order.logFile, 'utf8')
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { requestId?: string; route?: string })
-      .filter((line) => line.requestId === requestId && line.route === '/api/v1/orders/:userUid');
+  /** A service's finished-request log lines of one route under one request id. */
+  function callsOf(service: 'order' | 'warehouse', route: string, requestId: string): unknown[] {
+    return system.services[service]
+      .jsonLogLines()
+      .filter((line) => line.requestId === requestId && line.route === route);
   }
 
-  it('waits while another is assembled, asks order only once that one is done, under its own request id', async () => {
-    const [firstId, secondId] = [`first-${randomUUID()}`, `second-${randomUUID()}`];
-    const held = system
-      .proxy('order')
-      .add({ method: 'GET', path: /^\/api\/v1\/orders\/[^/]+$/, action: 'hold' });
-    const first = store.get(paths.storeOrders(ALEX_UID), { headers: { 'X-Request-Id': firstId } });
-    await held.hit;
-    const second = store.get(paths.storeOrders(ALEX_UID), { headers: { 'X-Request-Id': secondId } });
-    await eventually(async () => expect(await lists('waiting')).toBe(1));
-    expect(await lists('running')).toBe(1);
-    expect(held.hits).toBe(1); // the second list has not asked order yet
+  it('lets lists that fit together run together, and makes the next wait for orders to be freed, under its own request id', async () => {
+    const ids = {
+      first: `first-${randomUUID()}`,
+      second: `second-${randomUUID()}`,
+      third: `third-${randomUUID()}`,
+    };
+    const get = (requestId: string) =>
+      store.get(paths.storeOrders(ALEX_UID), { headers: { 'X-Request-Id': requestId } });
+    const held = system.proxy('warehouse').add({ method: 'POST', path: LOOKUP_PATH, action: 'hold' });
+
+    // Two lists of one order each fit in a budget of two: both reach warehouse.
+    const first = get(ids.first);
+    const second = get(ids.second);
+    await eventually(() => expect(held.hits).toBe(2));
+    expect(await gauge('order_list_orders')).toBe(2);
+
+    // The third has asked order (its size is known) and waits for one order's room.
+    const third = get(ids.third);
+    await eventually(async () => expect(await gauge('order_lists', { state: 'waiting' })).toBe(1));
+    expect(await gauge('order_lists', { state: 'running' })).toBe(2);
+    await eventually(() => expect(callsOf('order', ORDERS_ROUTE, ids.third)).toHaveLength(1));
+    expect(held.hits).toBe(2); // not yet at warehouse
 
     await held.release();
-    const [firstAnswer, secondAnswer] = await Promise.all([first, second]);
-    expectStatus(firstAnswer, 200);
-    expectStatus(secondAnswer, 200);
-    expect(secondAnswer.body).toEqual(firstAnswer.body);
-    expect(firstAnswer.body).toHaveLength(1);
-    expect([await lists('running'), await lists('waiting')]).toEqual([0, 0]);
-    // The second list's call went out under its own id, not under the first's (whose turn it took).
+    const answers = await Promise.all([first, second, third]);
+    for (const answer of answers) expectStatus(answer, 200);
+    expect(answers[0].body).toHaveLength(1);
+    expect(answers[1].body).toEqual(answers[0].body);
+    expect(answers[2].body).toEqual(answers[0].body);
+    expect([
+      await gauge('order_lists', { state: 'running' }),
+      await gauge('order_lists', { state: 'waiting' }),
+      await gauge('order_list_orders'),
+    ]).toEqual([0, 0, 0]);
+    // The waiting list's look-up went out under its own id, not under the one whose turn it took.
     await eventually(() => {
-      expect(orderListCallsOf(secondId)).toHaveLength(1);
-      expect(orderListCallsOf(firstId)).toHaveLength(1);
+      for (const requestId of Object.values(ids))
+        expect(callsOf('warehouse', LOOKUP_ROUTE, requestId)).toHaveLength(1);
     });
+  });
+
+  it('assembles a list longer than the whole budget alone, the next after it', async () => {
+    const lego = { model: 'Lego 8070', size: 'M' };
+    for (let bought = 0; bought < 2; bought += 1) {
+      expectStatus(await store.post(paths.storePurchase(ALEX_UID), lego), 201);
+    }
+    const held = system.proxy('warehouse').add({ method: 'POST', path: LOOKUP_PATH, action: 'hold' });
+    const first = store.get(paths.storeOrders(ALEX_UID));
+    await held.hit;
+    expect(await gauge('order_list_orders')).toBe(2); // the whole budget, though the list has three
+    const next = store.get(paths.storeOrders(ALEX_UID));
+    await eventually(async () => expect(await gauge('order_lists', { state: 'waiting' })).toBe(1));
+    expect(held.hits).toBe(1);
+
+    await held.release();
+    const [firstAnswer, nextAnswer] = await Promise.all([first, next]);
+    expectStatus(firstAnswer, 200);
+    expectStatus(nextAnswer, 200);
+    expect(firstAnswer.body).toHaveLength(3);
+    expect(nextAnswer.body).toEqual(firstAnswer.body);
   });
 });

@@ -251,6 +251,13 @@ export class ServiceProcess {
       .slice(-lines);
   }
 
+  /** The log's JSON lines (the services' structured log), parsed, across restarts. */
+  jsonLogLines(): Record<string, unknown>[] {
+    return this.logLines()
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
   /** The log's non-empty lines, across restarts; none before the first start. */
   private logLines(): string[] {
     if (!existsSync(this.logFile)) return [];

@@ -51,14 +51,14 @@ describe('StoreConfig: security settings', () => {
 });
 
 describe('StoreConfig: order lists taking turns', () => {
-  it('lets 16 lists be assembled at once by default', () => {
-    expect(loadConfig(StoreConfig, {}).ORDER_LIST_CONCURRENCY).toBe(16);
+  it('lets lists of 1,600 orders in all be assembled at once by default', () => {
+    expect(loadConfig(StoreConfig, {}).ORDER_LIST_ORDERS_AT_ONCE).toBe(1600);
   });
 
-  it('refuses no turns at all, more than 1,000, and what is not a number', () => {
-    for (const value of ['0', '1001', 'eight']) {
-      expect(() => loadConfig(StoreConfig, { ORDER_LIST_CONCURRENCY: value })).toThrow(
-        /ORDER_LIST_CONCURRENCY/,
+  it('refuses none at all, more than a million, and what is not a whole number', () => {
+    for (const value of ['0', '1000001', '2.5', 'eight']) {
+      expect(() => loadConfig(StoreConfig, { ORDER_LIST_ORDERS_AT_ONCE: value })).toThrow(
+        /ORDER_LIST_ORDERS_AT_ONCE/,
       );
     }
   });

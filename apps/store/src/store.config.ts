@@ -45,15 +45,16 @@ export class StoreConfig extends BaseServiceConfig {
   IDEMPOTENCY_TTL_HOURS = 24;
 
   /**
-   * Order lists one store instance assembles at once; more wait their turn. A list holds its
+   * Orders that the lists one store instance assembles at once may hold together; a list that
+   * does not fit waits its turn (one longer than this is assembled alone). A list holds its
    * orders, items and warranties in memory until it is sent: this bounds that memory under a
-   * burst (docs/benchmarks.md, round eight).
+   * burst (docs/benchmarks.md, rounds eight and nine). 1,600: sixteen lists of 100 orders.
    */
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(1000)
-  ORDER_LIST_CONCURRENCY = 16;
+  @Max(1_000_000)
+  ORDER_LIST_ORDERS_AT_ONCE = 1600;
 
   /** Queued claims one store instance tries at once (RabbitMQ prefetch). */
   @Type(() => Number)

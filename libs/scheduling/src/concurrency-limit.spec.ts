@@ -100,6 +100,70 @@ describe(ConcurrencyLimit.name, () => {
     expect([sut.running, sut.waiting]).toEqual([0, 0]);
   });
 
+  it('counts each task by its weight: the ones that fit run together, the next waits for units to free', async () => {
+    const sut = new ConcurrencyLimit(10);
+    const order: string[] = [];
+    const [big, small, medium] = ['big', 'small', 'medium'].map((name) =>
+      gatedTask(name, () => order.push(name)),
+    );
+    const results = [sut.run(big.run, 6), sut.run(small.run, 4), sut.run(medium.run, 5)];
+    await settle();
+    expect(order).toEqual(['big', 'small']);
+    expect([sut.running, sut.waiting, sut.inUse]).toEqual([2, 1, 10]);
+
+    small.finish(); // 4 units free: not enough for 5
+    await settle();
+    expect(order).toEqual(['big', 'small']);
+    big.finish();
+    await settle();
+    expect(order).toEqual(['big', 'small', 'medium']);
+    expect([sut.running, sut.waiting, sut.inUse]).toEqual([1, 0, 5]);
+    medium.finish();
+    await expect(Promise.all(results)).resolves.toEqual(['big', 'small', 'medium']);
+    expect(sut.inUse).toBe(0);
+  });
+
+  it('lets no light task overtake a heavy one waiting before it, and frees every waiter that fits at once', async () => {
+    const sut = new ConcurrencyLimit(10);
+    const order: string[] = [];
+    const running = gatedTask('running', () => order.push('running'));
+    const heavy = gatedTask('heavy', () => order.push('heavy'));
+    const light = gatedTask('light', () => order.push('light'));
+    const results = [sut.run(running.run, 5), sut.run(heavy.run, 8), sut.run(light.run, 1)];
+    await settle();
+    expect(order).toEqual(['running']); // light would fit beside running, but heavy came first
+    running.finish();
+    await settle();
+    expect(order).toEqual(['running', 'heavy', 'light']); // 8 + 1 fit together
+    heavy.finish();
+    light.finish();
+    await expect(Promise.all(results)).resolves.toEqual(['running', 'heavy', 'light']);
+  });
+
+  it('runs a task heavier than the limit alone, as if it weighed the limit', async () => {
+    const sut = new ConcurrencyLimit(10);
+    const order: string[] = [];
+    const huge = gatedTask('huge', () => order.push('huge'));
+    const after = gatedTask('after', () => order.push('after'));
+    const results = [sut.run(huge.run, 5000), sut.run(after.run, 1)];
+    await settle();
+    expect(order).toEqual(['huge']);
+    expect(sut.inUse).toBe(10);
+    huge.finish();
+    await settle();
+    after.finish();
+    await expect(Promise.all(results)).resolves.toEqual(['huge', 'after']);
+  });
+
+  it('refuses a weight that is not a whole number of at least 1, running nothing', async () => {
+    const sut = new ConcurrencyLimit(10);
+    const task = jest.fn(() => Promise.resolve('ran'));
+    await expect(sut.run(task, 0)).rejects.toThrow(/≥ 1 of units, got 0/);
+    await expect(sut.run(task, 2.5)).rejects.toThrow(/got 2.5/);
+    expect(task).not.toHaveBeenCalled();
+    expect(sut.inUse).toBe(0);
+  });
+
   it('refuses a limit that is not a whole number of at least 1', () => {
     expect(() => new ConcurrencyLimit(0)).toThrow(/≥ 1, got 0/);
     expect(() => new ConcurrencyLimit(1.5)).toThrow(/got 1.5/);

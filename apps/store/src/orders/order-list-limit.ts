@@ -3,14 +3,15 @@ import { ConcurrencyLimit } from '@app/scheduling';
 import { StoreConfig } from '../store.config';
 
 /**
- * The order lists one store instance assembles at once (ORDER_LIST_CONCURRENCY): a list holds its
- * orders, items and warranties in memory until it is sent, so this bounds that memory under a
- * burst. The others wait their turn; none is refused for it (CONTRACT.md: a list is a 503 only when
- * order service is unavailable); a turn ends when its list has been answered.
+ * The orders that the lists one store instance assembles at once hold together
+ * (ORDER_LIST_ORDERS_AT_ONCE): a list holds its orders, items and warranties in memory until it
+ * is sent, so this bounds that memory under a burst, and a list takes as much of it as it has
+ * orders. A list that does not fit waits its turn; none is refused for it (CONTRACT.md: a list is
+ * a 503 only when order service is unavailable); a turn ends when its list has been assembled.
  */
 @Injectable()
 export class OrderListLimit extends ConcurrencyLimit {
   constructor(config: StoreConfig) {
-    super(config.ORDER_LIST_CONCURRENCY);
+    super(config.ORDER_LIST_ORDERS_AT_ONCE);
   }
 }

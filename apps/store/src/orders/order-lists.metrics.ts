@@ -3,10 +3,21 @@ import { Gauge } from 'prom-client';
 import { MetricsRegistry } from '@app/metrics';
 import { OrderListLimit } from './order-list-limit';
 
-/** `order_lists{state}`: lists being assembled (`running`) and waiting for their turn (`waiting`). */
+/**
+ * `order_lists{state}`: lists being assembled (`running`) and waiting for their turn (`waiting`);
+ * `order_list_orders`: the orders the lists being assembled hold (at most ORDER_LIST_ORDERS_AT_ONCE).
+ */
 @Injectable()
 export class OrderListsMetrics {
   constructor(registry: MetricsRegistry, limit: OrderListLimit) {
+    new Gauge({
+      name: 'order_list_orders',
+      help: 'Orders held by the order lists being assembled (at most ORDER_LIST_ORDERS_AT_ONCE)',
+      registers: [registry],
+      collect() {
+        this.set(limit.inUse);
+      },
+    });
     new Gauge({
       name: 'order_lists',
       help: 'Order lists being assembled (running) and waiting for their turn (waiting)',

@@ -51,7 +51,7 @@ function toView(
  * enriched from warehouse and warranty when they are available, and with the latest claim from
  * the store's own table. A list costs the same calls as one order: one to order, one batch
  * look-up each to warehouse and warranty (per 10,000 orders), one query — in parallel. Lists take
- * turns (OrderListLimit).
+ * turns by their number of orders (OrderListLimit).
  */
 @Injectable()
 export class OrderViewsService {
@@ -63,13 +63,14 @@ export class OrderViewsService {
     private readonly lists: OrderListLimit,
   ) {}
 
-  findAll(userUid: string): Promise<OrderView[]> {
-    return this.lists.run(() => this.assembleList(userUid));
-  }
-
-  private async assembleList(userUid: string): Promise<OrderView[]> {
+  /** Order's answer tells the list's size, and so how much of the turns' budget it takes. */
+  async findAll(userUid: string): Promise<OrderView[]> {
     const orders = await this.orders.findAll(userUid);
     if (orders.length === 0) return [];
+    return this.lists.run(() => this.assembleList(orders), orders.length);
+  }
+
+  private async assembleList(orders: OrderResponse[]): Promise<OrderView[]> {
     const itemUids = orders.map((order) => order.itemUid);
     const [items, warranties, claims] = await Promise.all([
       orNull(inBatches(itemUids, (batch) => this.warehouse.findOrderItems(batch))),
