@@ -251,11 +251,19 @@ export class ServiceProcess {
       .slice(-lines);
   }
 
-  /** The log's JSON lines (the services' structured log), parsed, across restarts. */
+  /**
+   * The log's JSON lines (the services' structured log), parsed, across restarts; a line still
+   * being written is left out.
+   */
   jsonLogLines(): Record<string, unknown>[] {
-    return this.logLines()
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    return this.logLines().flatMap((line) => {
+      if (!line.startsWith('{')) return [];
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
   }
 
   /** The log's non-empty lines, across restarts; none before the first start. */

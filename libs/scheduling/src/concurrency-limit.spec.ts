@@ -88,11 +88,11 @@ describe(ConcurrencyLimit.name, () => {
     expect(seen).toEqual(['request B']);
   });
 
-  it('frees the slot of a task that failed, and passes its error on', async () => {
-    const sut = new ConcurrencyLimit(1);
+  it('frees the units of a task that failed, and passes its error on', async () => {
+    const sut = new ConcurrencyLimit(4);
     const failing = gatedTask('never');
-    const failed = sut.run(failing.run);
-    const next = sut.run(() => Promise.resolve('next'));
+    const failed = sut.run(failing.run, 3);
+    const next = sut.run(() => Promise.resolve('next'), 2);
     const failure = new Error('downstream gone');
     failing.fail(failure);
     await expect(failed).rejects.toBe(failure);
@@ -140,6 +140,26 @@ describe(ConcurrencyLimit.name, () => {
     await expect(Promise.all(results)).resolves.toEqual(['running', 'heavy', 'light']);
   });
 
+  it('frees nothing for a light task behind a heavy one that still does not fit', async () => {
+    const sut = new ConcurrencyLimit(10);
+    const order: string[] = [];
+    const [a, b, heavy, light] = ['a', 'b', 'heavy', 'light'].map((name) =>
+      gatedTask(name, () => order.push(name)),
+    );
+    const results = [sut.run(a.run, 5), sut.run(b.run, 3), sut.run(heavy.run, 8), sut.run(light.run, 1)];
+    await settle();
+    b.finish(); // 5 free: light would fit, heavy not
+    await settle();
+    expect(order).toEqual(['a', 'b']);
+    expect([sut.running, sut.waiting, sut.inUse]).toEqual([1, 2, 5]);
+    a.finish();
+    await settle();
+    expect(order).toEqual(['a', 'b', 'heavy', 'light']);
+    heavy.finish();
+    light.finish();
+    await expect(Promise.all(results)).resolves.toEqual(['a', 'b', 'heavy', 'light']);
+  });
+
   it('runs a task heavier than the limit alone, as if it weighed the limit', async () => {
     const sut = new ConcurrencyLimit(10);
     const order: string[] = [];
@@ -153,6 +173,7 @@ describe(ConcurrencyLimit.name, () => {
     await settle();
     after.finish();
     await expect(Promise.all(results)).resolves.toEqual(['huge', 'after']);
+    expect(sut.inUse).toBe(0);
   });
 
   it('refuses a weight that is not a whole number of at least 1, running nothing', async () => {

@@ -5,14 +5,15 @@ import { OrderListLimit } from './order-list-limit';
 
 /**
  * `order_lists{state}`: lists being assembled (`running`) and waiting for their turn (`waiting`);
- * `order_list_orders`: the orders the lists being assembled hold (at most ORDER_LIST_ORDERS_AT_ONCE).
+ * `order_list_orders`: the part of ORDER_LIST_ORDERS_AT_ONCE the lists being assembled hold — their
+ * orders, a list longer than the whole budget counting as the budget.
  */
 @Injectable()
 export class OrderListsMetrics {
   constructor(registry: MetricsRegistry, limit: OrderListLimit) {
     new Gauge({
       name: 'order_list_orders',
-      help: 'Orders held by the order lists being assembled (at most ORDER_LIST_ORDERS_AT_ONCE)',
+      help: 'Orders held by the order lists being assembled, a list longer than ORDER_LIST_ORDERS_AT_ONCE counting as that',
       registers: [registry],
       collect() {
         this.set(limit.inUse);
