@@ -3,9 +3,15 @@
  * written to one shared log, so that a spec can assert the order of the steps, of their
  * compensations and of the journal's state changes across warehouse, warranty and the journal.
  */
-import { OrderItemResponse, TakeItemRequest, WarrantyResponse, WarrantyStatus } from '@app/contracts';
+import {
+  OrderItemResponse,
+  TakeItemRequest,
+  VoidedOrderResponse,
+  WarrantyResponse,
+  WarrantyStatus,
+} from '@app/contracts';
 import type { BaseServiceConfig } from '@app/config';
-import { ConflictError } from '@app/errors';
+import { ConflictError, ServiceUnavailableError } from '@app/errors';
 import { Order } from '../../apps/order/src/orders/order.entity';
 import { OrderSaga, SagaKind, SagaState } from '../../apps/order/src/sagas/order-saga.entity';
 import type { PurchaseWarehouse, PurchaseWarranty } from '../../apps/order/src/sagas/purchase.saga';
@@ -44,20 +50,28 @@ function itemResponse(request: TakeItemRequest): OrderItemResponse {
 export class StubWarehouse implements PurchaseWarehouse, RefundWarehouse {
   /** The orders voided, in order. */
   readonly voided: string[] = [];
+  /** Whether a take went through (its answer may still have been lost): a void then names the unit. */
+  private taken = false;
 
   constructor(private readonly log: CallLog) {}
 
-  takeItem(request: TakeItemRequest): Promise<OrderItemResponse> {
-    return this.log.call('warehouse.take', itemResponse(request));
+  async takeItem(request: TakeItemRequest): Promise<OrderItemResponse> {
+    this.taken = true; // as a take whose answer is lost on the way back
+    try {
+      return await this.log.call('warehouse.take', itemResponse(request));
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableError)) this.taken = false; // refused: took nothing
+      throw error;
+    }
   }
 
   returnItem(orderItemUid: string): Promise<void> {
     return this.log.call(`warehouse.return ${named(orderItemUid)}`, undefined);
   }
 
-  voidOrder(orderUid: string): Promise<void> {
+  voidOrder(orderUid: string): Promise<VoidedOrderResponse> {
     this.voided.push(orderUid);
-    return this.log.call('warehouse.void order', undefined);
+    return this.log.call('warehouse.void order', { orderItemUid: this.taken ? ITEM_UID : null });
   }
 
   findOrderItem(orderItemUid: string): Promise<OrderItemResponse> {
@@ -127,17 +141,10 @@ export class StubJournal implements SagaJournalPort {
     return this.log.call('journal.start', this.saga);
   }
 
-  async recordProgress(_id: number, itemUid?: string): Promise<void> {
-    await this.log.call(itemUid ? 'journal.progress item' : 'journal.progress', undefined);
-    if (this.saga && itemUid) this.saga.itemUid = itemUid;
-  }
-
-  async completePurchase(
-    _id: number,
-    _order: Pick<Order, 'orderUid' | 'userUid' | 'itemUid'>,
-  ): Promise<void> {
+  async completePurchase(_id: number, order: Pick<Order, 'orderUid' | 'userUid' | 'itemUid'>): Promise<void> {
     await this.log.call('journal.complete', undefined);
     this.moveTo(SagaState.STARTED, SagaState.COMPLETED);
+    if (this.saga) this.saga.itemUid = order.itemUid;
   }
 
   async commitRefund(saga: NewSaga): Promise<OrderSaga> {

@@ -51,14 +51,23 @@ describe('fault tolerance: purchase interleavings', () => {
     expect(await probe.stock(MODEL, SIZE)).toBe(stockBefore);
   }
 
-  /** The unit warehouse took for the user's (rolled-back) purchase, found by the saga's journal. */
+  /**
+   * The unit warehouse took for the user's (rolled-back) purchase: the saga's order, found in the
+   * journal, and warehouse's order item for it (the journal records the unit only at the pivot).
+   */
   async function itemOfSaga(userUid: string): Promise<string> {
-    const [saga] = await system.sql<{ item_uid: string }>(
+    const [saga] = await system.sql<{ order_uid: string }>(
       'order',
-      `SELECT item_uid::text AS item_uid FROM order_saga WHERE user_uid = $1 AND kind = 'PURCHASE'`,
+      `SELECT order_uid::text AS order_uid FROM order_saga WHERE user_uid = $1 AND kind = 'PURCHASE'`,
       [userUid],
     );
-    return saga.item_uid;
+    const [unit] = await system.sql<{ order_item_uid: string }>(
+      'warehouse',
+      'SELECT order_item_uid::text AS order_item_uid FROM order_item WHERE order_uid = $1 AND item_id IS NOT NULL',
+      [saga.order_uid],
+    );
+    expect(unit).toBeDefined(); // a unit was taken: the case each caller sets up
+    return unit.order_item_uid;
   }
 
   it('warehouse killed: 503 naming it, and once it is back nothing is left', async () => {
@@ -206,9 +215,12 @@ describe('fault tolerance: purchase interleavings', () => {
     await system.services.order.start();
 
     await probe.untilSaga('PURCHASE', user, 'rolled back', ROLLED_BACK_WITHIN_MS); // found STARTED and stale
+    const itemUid = await itemOfSaga(user);
+    // The worker learnt the unit from warehouse's void and fenced its warranty off.
+    expect(await probe.warrantyRow(itemUid)).toMatchObject({ voided: true });
     await held.release();
     await expectNothingLeft(user, before);
-    expect(await probe.warranty(await itemOfSaga(user))).toBeUndefined();
+    expect(await probe.warranty(itemUid)).toBeUndefined();
   });
 
   it('through the store: a purchase whose answer was lost after the pivot is found again with its Idempotency-Key', async () => {

@@ -74,12 +74,15 @@ function journalSpecs(db: EngineUnderTest): void {
   });
 
   it('completes a purchase with its order row in one step, only while STARTED', async () => {
-    const saga = await sut.startPurchase(newSaga());
+    const saga = await sut.startPurchase(newSaga({ requestKey: randomUUID() }));
     const itemUid = randomUUID();
-    await sut.recordProgress(saga.id, itemUid);
     await sut.completePurchase(saga.id, { orderUid: saga.orderUid, userUid: saga.userUid, itemUid });
 
     expect(await stateOf(saga.id)).toBe(SagaState.COMPLETED);
+    // The unit is journaled at the pivot, not between the steps.
+    expect(await sut.findByRequestKey(SagaKind.PURCHASE, saga.requestKey as string)).toMatchObject({
+      itemUid,
+    });
     const order = await dataSource.getRepository(Order).findOneByOrFail({ orderUid: saga.orderUid });
     expect(order).toMatchObject({ itemUid, status: OrderStatus.PAID });
   });
@@ -106,7 +109,6 @@ function journalSpecs(db: EngineUnderTest): void {
     expect(claimed[0]).toMatchObject({ id: saga.id, state: SagaState.COMPENSATING, attempts: 1 });
     expect(claimed[0]?.lastError).toMatch(/^Abandoned/);
 
-    await expect(sut.recordProgress(saga.id, randomUUID())).rejects.toBeInstanceOf(SagaTakenOverError);
     expect(await sut.beginCompensation(saga.id, 'late failure')).toBeUndefined();
     await expect(
       sut.completePurchase(saga.id, {

@@ -62,9 +62,20 @@ function stockSpecs(db: EngineUnderTest): void {
     expect(await stock()).toBe(0);
 
     const voided = randomUUID();
-    await sut.voidOrder(voided);
+    expect(await sut.voidOrder(voided)).toEqual({ orderItemUid: null }); // it holds no unit
     await expect(take(voided)).rejects.toThrow(`Order '${voided}'`); // none left, and its place is held
     expect(await stock()).toBe(0);
+    expect(await sut.voidOrder(voided)).toEqual({ orderItemUid: null });
+  });
+
+  it('names the unit a voided order held, on every repeat, and puts it back once', async () => {
+    await setStock(5);
+    const { orderItemUid, orderUid } = await take();
+    expect(await stock()).toBe(4);
+
+    expect(await sut.voidOrder(orderUid)).toEqual({ orderItemUid });
+    expect(await sut.voidOrder(orderUid)).toEqual({ orderItemUid });
+    expect(await stock()).toBe(5);
   });
 
   it('returns a unit once, and never takes a returned unit again', async () => {

@@ -31,6 +31,18 @@ export class OrderItemResponse {
   size!: Size;
 }
 
+/** What voiding an order's take found: the unit the order held, if it ever took one. */
+export class VoidedOrderResponse {
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description:
+      'The order item whose unit went back to stock (now or by an earlier void); null if the order never took one',
+  })
+  orderItemUid!: string | null;
+}
+
 export class CatalogueItemResponse {
   @ApiProperty({ example: 'Lego 8070' })
   model!: string;

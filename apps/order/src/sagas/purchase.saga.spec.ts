@@ -34,14 +34,9 @@ describe(PurchaseSaga.name, () => {
     const result = await sut.run(USER_UID, SELECTION);
 
     expect(result).toEqual({ orderUid: journal.saga?.orderUid });
-    expect(log.calls).toEqual([
-      'journal.start',
-      'warehouse.take',
-      'journal.progress item',
-      'warranty.start item',
-      'journal.complete',
-    ]);
+    expect(log.calls).toEqual(['journal.start', 'warehouse.take', 'warranty.start item', 'journal.complete']);
     expect(journal.state).toBe(SagaState.COMPLETED);
+    expect(journal.saga?.itemUid).toBe(ITEM_UID); // recorded at the pivot
   });
 
   it.each([
@@ -56,7 +51,7 @@ describe(PurchaseSaga.name, () => {
     expect(journal.state).toBe(SagaState.ROLLED_BACK);
   });
 
-  it('with warranty down: voids the warranty and returns the item before failing, and retries the void later', async () => {
+  it('with warranty down: returns the item and tries to void the warranty before failing, and retries later', async () => {
     const failure = warrantyDown();
     log.failNext('warranty.start item', failure);
     log.failNext('warranty.void item', warrantyDown());
@@ -66,11 +61,10 @@ describe(PurchaseSaga.name, () => {
     expect(log.calls).toEqual([
       'journal.start',
       'warehouse.take',
-      'journal.progress item',
       'warranty.start item',
       'journal.compensating',
-      'warranty.void item', // fails: warranty is down ...
-      'warehouse.void order', // ... yet the stock is restored at once
+      'warehouse.void order', // the stock restored at once; its answer names the unit ...
+      'warranty.void item', // ... whose warranty is voided: fails, warranty is down
       'journal.retryIn 1000',
     ]);
     expect(journal.state).toBe(SagaState.COMPENSATING);
@@ -82,10 +76,10 @@ describe(PurchaseSaga.name, () => {
 
     await expect(sut.run(USER_UID, SELECTION)).rejects.toThrow('Warranty Service unavailable');
 
-    expect(log.calls.slice(4)).toEqual([
+    expect(log.calls.slice(3)).toEqual([
       'journal.compensating',
-      'warranty.void item',
       'warehouse.void order',
+      'warranty.void item',
       'journal.rolledBack',
     ]);
     expect(journal.state).toBe(SagaState.ROLLED_BACK);
@@ -103,7 +97,8 @@ describe(PurchaseSaga.name, () => {
       'journal.start',
       'warehouse.take', // timed out: it may have taken a unit, or may still arrive
       'journal.compensating',
-      'warehouse.void order', // no warranty to void: it starts only after the take's answer
+      'warehouse.void order', // it had: the answer names the unit ...
+      'warranty.void item', // ... and its warranty, never started, is fenced off
       'journal.rolledBack',
     ]);
     expect(warehouse.voided).toEqual([journal.saga?.orderUid]);
@@ -117,7 +112,7 @@ describe(PurchaseSaga.name, () => {
 
     expect(log.calls.slice(2)).toEqual([
       'journal.compensating',
-      'warehouse.void order',
+      'warehouse.void order', // down: which unit the order holds is not known, so no warranty void yet
       'journal.retryIn 1000',
     ]);
     expect(journal.state).toBe(SagaState.COMPENSATING);
@@ -129,12 +124,12 @@ describe(PurchaseSaga.name, () => {
 
     await expect(sut.run(USER_UID, SELECTION)).rejects.toBe(failure);
 
-    expect(log.calls.slice(4)).toEqual([
+    expect(log.calls.slice(3)).toEqual([
       'journal.complete',
       'journal.stateOf', // the commit did not go through: still STARTED
       'journal.compensating',
-      'warranty.void item',
       'warehouse.void order',
+      'warranty.void item',
       'journal.rolledBack',
     ]);
   });
@@ -152,9 +147,9 @@ describe(PurchaseSaga.name, () => {
     expect(journal.state).toBe(SagaState.COMPLETED);
   });
 
-  it('leaves a saga the worker has taken over to the worker', async () => {
-    journal.recordProgress = async () => {
-      await log.call('journal.progress item', undefined);
+  it('leaves a saga the worker has taken over to the worker: its pivot does not happen', async () => {
+    journal.completePurchase = async () => {
+      await log.call('journal.complete', undefined);
       if (journal.saga) journal.saga.state = SagaState.COMPENSATING; // the worker found it stale
       throw new SagaTakenOverError();
     };
@@ -164,8 +159,10 @@ describe(PurchaseSaga.name, () => {
     expect(log.calls).toEqual([
       'journal.start',
       'warehouse.take',
-      'journal.progress item',
-      'journal.compensating',
+      'warranty.start item',
+      'journal.complete',
+      'journal.stateOf', // COMPENSATING, not COMPLETED
+      'journal.compensating', // refused: the worker holds it
     ]);
   });
 
@@ -207,21 +204,46 @@ describe(PurchaseSaga.name, () => {
   });
 
   describe('compensate (the worker, after a crash)', () => {
-    it('of a saga that died before its take was recorded: voids the order at warehouse only', async () => {
-      await sut.compensate(makeSaga(SagaKind.PURCHASE, { state: SagaState.COMPENSATING }));
+    const died = () => makeSaga(SagaKind.PURCHASE, { state: SagaState.COMPENSATING });
+    let warehouse: StubWarehouse;
+
+    beforeEach(() => {
+      warehouse = new StubWarehouse(log);
+      sut = new PurchaseSaga(journal, recovery, warehouse, new StubWarranty(log));
+    });
+
+    it('of a saga whose take never reached warehouse: voids the order only (it holds no unit)', async () => {
+      await sut.compensate(died());
 
       expect(log.calls).toEqual(['warehouse.void order']);
     });
 
+    it('of a saga that died after its take: voids the order, then the warranty of the unit warehouse names', async () => {
+      await warehouse.takeItem({ orderUid: ORDER_UID, ...SELECTION });
+
+      await sut.compensate(died());
+
+      expect(log.calls).toEqual(['warehouse.take', 'warehouse.void order', 'warranty.void item']);
+    });
+
     it('fails when a step cannot run now, after trying the others', async () => {
+      await warehouse.takeItem({ orderUid: ORDER_UID, ...SELECTION });
       const failure = warrantyDown();
       log.failNext('warranty.void item', failure);
 
+      await expect(sut.compensate(died())).rejects.toBe(failure);
+
+      expect(log.calls).toEqual(['warehouse.take', 'warehouse.void order', 'warranty.void item']);
+    });
+
+    it('with warehouse down, voids the warranty a saga journaled by an earlier version names', async () => {
+      log.failNext('warehouse.void order', warehouseDown());
+
       await expect(
         sut.compensate(makeSaga(SagaKind.PURCHASE, { state: SagaState.COMPENSATING, itemUid: ITEM_UID })),
-      ).rejects.toBe(failure);
+      ).rejects.toThrow('Warehouse Service unavailable');
 
-      expect(log.calls).toEqual(['warranty.void item', 'warehouse.void order']);
+      expect(log.calls).toEqual(['warehouse.void order', 'warranty.void item']);
     });
   });
 
@@ -237,11 +259,13 @@ describe(PurchaseSaga.name, () => {
 
     it('past before the pivot: the steps are undone instead of committing an order nobody waits for', async () => {
       const context = { requestId: 'r2', deadline: Date.now() + 60_000 };
-      journal.recordProgress = async (_id, itemUid) => {
-        await log.call('journal.progress item', undefined);
-        if (journal.saga && itemUid) journal.saga.itemUid = itemUid;
+      const warranty = new StubWarranty(log);
+      const start = warranty.start.bind(warranty);
+      warranty.start = async (itemUid) => {
+        await start(itemUid);
         context.deadline = Date.now() - 1; // the steps took too long
       };
+      sut = new PurchaseSaga(journal, recovery, new StubWarehouse(log), warranty);
 
       await expect(runInContext(context, () => sut.run(USER_UID, SELECTION))).rejects.toBeInstanceOf(
         PastDeadlineError,
@@ -249,8 +273,8 @@ describe(PurchaseSaga.name, () => {
 
       expect(log.calls).not.toContain('journal.complete');
       expect(log.calls.slice(-3)).toEqual([
-        'warranty.void item',
         'warehouse.void order',
+        'warranty.void item',
         'journal.rolledBack',
       ]);
     });

@@ -56,7 +56,7 @@ export class PurchaseSaga implements SagaSteps {
       throw error;
     }
     try {
-      await this.journal.recordProgress(saga.id, item.orderItemUid);
+      // Not journaled first: the compensation learns the unit from warehouse's void.
       await this.warranty.start(item.orderItemUid);
     } catch (error) {
       await this.recovery.abort(saga, error, this);
@@ -79,19 +79,26 @@ export class PurchaseSaga implements SagaSteps {
   }
 
   /**
-   * Voids the warranty, then the order's take: the reverse order of the steps. Both are tried
-   * even when the first cannot run now, so that with warranty down the stock is still restored
-   * at once; only a saga whose every undo ran is rolled back. Both undos leave a mark, so that a
-   * step held up on its way and arriving later does nothing: warranty never opens a voided
-   * warranty, warehouse never takes for a voided order. A warranty can only have been started
-   * once the take's answer was recorded (itemUid), so without it there is none to void.
+   * Voids the order's take, then the warranty of the unit it held. Warehouse's answer names that
+   * unit, so the journal need not record it between the steps (a statement fewer per purchase,
+   * round nine of docs/benchmarks.md); a saga journaled by an earlier version may still carry it.
+   * With warranty down the stock is still restored at once; with warehouse down the unit is not
+   * known, and the whole compensation is tried again later. Only a saga whose every undo ran is
+   * rolled back. Both undos leave a mark, so that a step held up on its way and arriving later
+   * does nothing: warehouse never takes for a voided order, warranty never opens a voided
+   * warranty. A warranty is started only after the take's answer, so an order that holds no unit
+   * has none to void.
    */
   async compensate(saga: OrderSaga): Promise<void> {
     const failures: unknown[] = [];
-    if (saga.itemUid !== null) {
-      await this.warranty.void(saga.itemUid).catch((error: unknown) => failures.push(error));
+    const voided = await this.warehouse.voidOrder(saga.orderUid).catch((error: unknown) => {
+      failures.push(error);
+      return undefined;
+    });
+    const itemUid = voided?.orderItemUid ?? saga.itemUid;
+    if (itemUid !== null) {
+      await this.warranty.void(itemUid).catch((error: unknown) => failures.push(error));
     }
-    await this.warehouse.voidOrder(saga.orderUid).catch((error: unknown) => failures.push(error));
     if (failures.length > 0) throw failures[0];
   }
 

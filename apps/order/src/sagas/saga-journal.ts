@@ -156,20 +156,6 @@ export class SagaJournal {
   }
 
   /**
-   * A step of a STARTED saga is done (and what it learnt): refreshes updated_at, so the saga is
-   * not taken for abandoned. Throws SagaTakenOverError if the worker has taken it over.
-   */
-  async recordProgress(id: number, itemUid?: string): Promise<void> {
-    const rows = await queryRows<{ id: number }>(
-      this.sagas.manager,
-      `UPDATE order_saga SET item_uid = COALESCE($2, item_uid), updated_at = now()
-       WHERE id = $1 AND state = 'STARTED' RETURNING id`,
-      [id, itemUid ?? null],
-    );
-    if (rows.length === 0) throw new SagaTakenOverError();
-  }
-
-  /**
    * The pivot of a purchase: the order row appears in the same statement in which the saga
    * becomes COMPLETED, and only if the saga is still STARTED (not taken over), so there is never
    * an order row for a purchase that is being rolled back. One statement is atomic by itself:
@@ -179,7 +165,8 @@ export class SagaJournal {
     const rows = await queryRows<{ id: number }>(
       this.sagas.manager,
       `WITH completed AS (
-         UPDATE order_saga SET state = 'COMPLETED', updated_at = now() WHERE id = $1 AND state = 'STARTED' RETURNING id
+         UPDATE order_saga SET state = 'COMPLETED', item_uid = $4, updated_at = now()
+         WHERE id = $1 AND state = 'STARTED' RETURNING id
        )
        INSERT INTO orders (order_uid, user_uid, item_uid, order_date, status)
        SELECT $2::uuid, $3::uuid, $4::uuid, $5::timestamptz, $6 FROM completed

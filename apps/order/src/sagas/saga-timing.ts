@@ -13,9 +13,10 @@ export const SAGA_RETRY_SCHEDULE = RetrySchedule.doubling(1000, 30_000);
 export class SagaTiming {
   /**
    * A STARTED saga not touched for this long was abandoned (its process was killed) and is
-   * compensated by the worker. Each step touches the saga and then makes at most one call,
-   * bounded by HTTP_TIMEOUT_MS, so 4 × HTTP_TIMEOUT_MS (12 s by default) leaves ample room for
-   * a slow database before a live request could be mistaken for a dead one.
+   * compensated by the worker. A purchase is journaled and then makes two calls (the take, the
+   * warranty's start) before its pivot, each bounded by HTTP_TIMEOUT_MS, so 4 × HTTP_TIMEOUT_MS
+   * (12 s by default) leaves room for a slow database before a live request could be mistaken
+   * for a dead one; were it, the pivot finds the saga taken over and the purchase is undone.
    */
   readonly staleAfterMs: number;
 

@@ -50,8 +50,8 @@ describe(SagaWorker.name, () => {
 
     expect(log.calls).toEqual([
       'journal.claimNext',
-      'warranty.void item', // purchase: backward
-      'warehouse.void order',
+      'warehouse.void order', // purchase: undone
+      'warranty.void item',
       'journal.rolledBack',
       'journal.claimNext',
       'warehouse.return item', // refund: forward

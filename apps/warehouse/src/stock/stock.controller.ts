@@ -8,6 +8,7 @@ import {
   OrderItemLookupRequest,
   OrderItemResponse,
   TakeItemRequest,
+  VoidedOrderResponse,
   WarrantyDecisionResponse,
 } from '@app/contracts';
 import { ApiErrors } from '@app/errors';
@@ -52,16 +53,17 @@ export class StockController {
   }
 
   @Post('orders/:orderUid/void')
-  @HttpCode(HttpStatus.NO_CONTENT)
+  @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Void the take of an order whose purchase is rolled back (the undo of a take)',
     description:
       "The order's unit, if it has one, goes back to stock (once), and the order can never take a unit " +
-      'again: a take for it that arrives later answers 409. Always 204, also when nothing was taken.',
+      'again: a take for it that arrives later answers 409. Always 200, naming the order item that held ' +
+      'the unit (the same on every repeat), or null when the order never took one — the warranty to void.',
   })
-  @ApiNoContentResponse()
+  @ApiOkResponse({ type: VoidedOrderResponse })
   @ApiErrors(400)
-  voidOrder(@Param('orderUid', ParseUuidPipe) orderUid: string): Promise<void> {
+  voidOrder(@Param('orderUid', ParseUuidPipe) orderUid: string): Promise<VoidedOrderResponse> {
     return this.stock.voidOrder(orderUid);
   }
 

@@ -7,6 +7,7 @@ import {
   ClaimRequest,
   OrderItemResponse,
   TakeItemRequest,
+  VoidedOrderResponse,
   WarrantyDecisionResponse,
 } from '@app/contracts';
 import { isUniqueViolation, queryRows } from '@app/database';
@@ -137,8 +138,10 @@ export class StockService {
    * goes back to stock (once), and the order can never take one again — a place-holder holds its
    * place should the take still arrive. Both writes are keyed on the order's unique order_item
    * row, so a take racing the void either wins (and is returned) or finds the place taken.
+   * Answers with the order item that held the unit — the same on every repeat — so that the
+   * purchase's compensation knows which warranty to void without having journaled it.
    */
-  async voidOrder(orderUid: string): Promise<void> {
+  async voidOrder(orderUid: string): Promise<VoidedOrderResponse> {
     await queryRows(
       this.items.manager,
       `INSERT INTO order_item (order_item_uid, order_uid, item_id, canceled) VALUES ($1, $2, NULL, TRUE)
@@ -155,6 +158,12 @@ export class StockService {
        RETURNING items.id`,
       [orderUid],
     );
+    const [held] = await queryRows<VoidedOrderResponse>(
+      this.items.manager,
+      `SELECT order_item_uid AS "orderItemUid" FROM order_item WHERE order_uid = $1 AND item_id IS NOT NULL`,
+      [orderUid],
+    );
+    return { orderItemUid: held?.orderItemUid ?? null };
   }
 
   async catalogue(): Promise<CatalogueItemResponse[]> {

@@ -3,6 +3,7 @@ import {
   ClaimRequest,
   OrderItemResponse,
   TakeItemRequest,
+  VoidedOrderResponse,
   WarrantyDecisionResponse,
 } from '@app/contracts';
 import { DownstreamClient } from '../downstream-client';
@@ -36,7 +37,8 @@ export class WarehouseClient extends DownstreamClient {
   }
 
   /** The undo of a take: the order's unit back to stock, and no take for the order ever again. */
-  voidOrder(orderUid: string): Promise<void> {
+  /** The order item that held the order's unit (null: it never took one), for the warranty's void. */
+  voidOrder(orderUid: string): Promise<VoidedOrderResponse> {
     return this.http.post(`${BASE}/orders/${orderUid}/void`);
   }
 
