@@ -49,7 +49,10 @@ export class OrderSaga {
   @Column({ type: 'varchar', length: 255, nullable: true })
   size!: Size | null;
 
-  /** The warehouse's orderItemUid, once known. */
+  /**
+   * The warehouse's orderItemUid: a purchase records it at its pivot (a compensation asks
+   * warehouse for it instead); a refund from the start; sagas of an earlier version once taken.
+   */
   @Column({ name: 'item_uid', type: 'uuid', nullable: true })
   itemUid!: string | null;
 

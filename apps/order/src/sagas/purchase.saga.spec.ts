@@ -226,6 +226,18 @@ describe(PurchaseSaga.name, () => {
       expect(log.calls).toEqual(['warehouse.take', 'warehouse.void order', 'warranty.void item']);
     });
 
+    it('trusts the unit warehouse names over one the saga carries', async () => {
+      const named = '0b7e7d0e-7c1f-4f3e-9d0a-3f6f3a1c2b9e';
+      warehouse.voidOrder = (orderUid) => {
+        warehouse.voided.push(orderUid);
+        return log.call('warehouse.void order', { orderItemUid: named });
+      };
+
+      await sut.compensate(makeSaga(SagaKind.PURCHASE, { state: SagaState.COMPENSATING, itemUid: ITEM_UID }));
+
+      expect(log.calls).toEqual(['warehouse.void order', `warranty.void ${named}`]);
+    });
+
     it('fails when a step cannot run now, after trying the others', async () => {
       await warehouse.takeItem({ orderUid: ORDER_UID, ...SELECTION });
       const failure = warrantyDown();
@@ -234,6 +246,18 @@ describe(PurchaseSaga.name, () => {
       await expect(sut.compensate(died())).rejects.toBe(failure);
 
       expect(log.calls).toEqual(['warehouse.take', 'warehouse.void order', 'warranty.void item']);
+    });
+
+    it('is not done while warehouse voids without naming the unit (an earlier version, 204): retried later', async () => {
+      warehouse.voidOrder = async (orderUid) => {
+        await log.call('warehouse.void order', undefined);
+        warehouse.voided.push(orderUid);
+        return undefined as never; // 204: no body
+      };
+
+      await expect(sut.compensate(died())).rejects.toThrow('without naming its unit');
+
+      expect(log.calls).toEqual(['warehouse.void order']);
     });
 
     it('with warehouse down, voids the warranty a saga journaled by an earlier version names', async () => {

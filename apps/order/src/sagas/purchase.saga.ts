@@ -91,11 +91,16 @@ export class PurchaseSaga implements SagaSteps {
    */
   async compensate(saga: OrderSaga): Promise<void> {
     const failures: unknown[] = [];
-    const voided = await this.warehouse.voidOrder(saga.orderUid).catch((error: unknown) => {
+    let heldUnit: string | null | undefined; // undefined: not known
+    try {
+      heldUnit = (await this.warehouse.voidOrder(saga.orderUid))?.orderItemUid;
+      // A warehouse of an earlier version voids without naming the unit (204): try again later.
+      if (heldUnit === undefined)
+        failures.push(new Error('Warehouse voided the order without naming its unit'));
+    } catch (error) {
       failures.push(error);
-      return undefined;
-    });
-    const itemUid = voided?.orderItemUid ?? saga.itemUid;
+    }
+    const itemUid = heldUnit ?? saga.itemUid;
     if (itemUid !== null) {
       await this.warranty.void(itemUid).catch((error: unknown) => failures.push(error));
     }
