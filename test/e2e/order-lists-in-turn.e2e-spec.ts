@@ -117,4 +117,36 @@ describe('order lists take turns by their number of orders', () => {
     expect(firstAnswer.body).toEqual(Array(3).fill(expect.objectContaining({ model: 'Lego 8070' })));
     expect(nextAnswer.body).toEqual(firstAnswer.body);
   });
+
+  it('does not assemble a waiting list whose client has gone', async () => {
+    const ids = { first: `first-${randomUUID()}`, gone: `gone-${randomUUID()}` };
+    const held = system.proxy('warehouse').add({ method: 'POST', path: LOOKUP_PATH, action: 'hold' });
+    const first = store.get(paths.storeOrders(ALEX_UID), { headers: { 'X-Request-Id': ids.first } });
+    await held.hit; // Alex's list of three takes the whole budget
+    const client = new AbortController();
+    const gone = store
+      .get(paths.storeOrders(ALEX_UID), { headers: { 'X-Request-Id': ids.gone }, signal: client.signal })
+      .then(
+        () => 'answered',
+        () => 'gave up',
+      );
+    await eventually(async () => expect(await gauge('order_lists', { state: 'waiting' })).toBe(1));
+    client.abort();
+    expect(await gone).toBe('gave up');
+    // A request to the store after the abort: its connection's close has been seen by then.
+    expect(await gauge('order_lists', { state: 'waiting' })).toBe(1);
+
+    await held.release();
+    expectStatus(await first, 200);
+    await eventually(() =>
+      expect(system.services.store.jsonLogLines()).toContainEqual(
+        expect.objectContaining({ requestId: ids.gone, msg: expect.stringMatching(/not assembled/) }),
+      ),
+    );
+    expect(callsOf('warehouse', LOOKUP_ROUTE, ids.gone)).toEqual([]);
+    expect(callsOf('warehouse', LOOKUP_ROUTE, ids.first)).toHaveLength(1);
+    expect([await gauge('order_lists', { state: 'waiting' }), await gauge('order_list_orders')]).toEqual([
+      0, 0,
+    ]);
+  });
 });

@@ -17,6 +17,8 @@ export interface RequestOptions {
   rawBody?: string;
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** Aborts the request (the client giving up), besides the time-out. */
+  signal?: AbortSignal;
   /** Skip the JSON check below, for endpoints that are not JSON (e.g. Swagger UI). */
   notJson?: boolean;
 }
@@ -46,7 +48,10 @@ export async function httpRequest<T = any>(
       method,
       headers,
       body: payload,
-      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      signal: AbortSignal.any([
+        AbortSignal.timeout(options.timeoutMs ?? 30_000),
+        ...(options.signal ? [options.signal] : []),
+      ]),
     });
     text = await response.text();
   } catch (error) {

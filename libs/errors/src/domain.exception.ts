@@ -18,6 +18,8 @@ export enum ErrorCode {
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   /** Another service answered with a client error this one has no code for: passed on as it came. */
   PASSED_ON = 'PASSED_ON',
+  /** The client went away before its answer was ready: the work is dropped, nobody is answered. */
+  CLIENT_CLOSED_REQUEST = 'CLIENT_CLOSED_REQUEST',
 }
 
 /** An expected failure whose message is safe to show to the client. */
@@ -87,6 +89,13 @@ export class UnprocessableError extends DomainException {
 export class PayloadTooLargeError extends DomainException {
   constructor(message: string) {
     super(ErrorCode.PAYLOAD_TOO_LARGE, message);
+  }
+}
+
+/** The client closed its request before the work for it began: the work is not done (499). */
+export class ClientClosedRequestError extends DomainException {
+  constructor(message: string) {
+    super(ErrorCode.CLIENT_CLOSED_REQUEST, message);
   }
 }
 

@@ -12,6 +12,9 @@ import {
   UnprocessableError,
 } from './domain.exception';
 
+/** nginx's status for a request its client closed before the answer: logged, never received. */
+const CLIENT_CLOSED_REQUEST = 499;
+
 export function httpStatusOf(exception: DomainException): number {
   switch (exception.code) {
     case ErrorCode.BAD_REQUEST:
@@ -33,6 +36,8 @@ export function httpStatusOf(exception: DomainException): number {
       return HttpStatus.SERVICE_UNAVAILABLE;
     case ErrorCode.PASSED_ON:
       return exception instanceof PassedOnError ? exception.status : HttpStatus.INTERNAL_SERVER_ERROR;
+    case ErrorCode.CLIENT_CLOSED_REQUEST:
+      return CLIENT_CLOSED_REQUEST;
   }
 }
 

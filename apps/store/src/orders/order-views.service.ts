@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { MAX_BATCH_SIZE, OrderItemResponse, OrderResponse, WarrantyResponse } from '@app/contracts';
-import { NotFoundError, ServiceUnavailableError } from '@app/errors';
+import { ClientClosedRequestError, NotFoundError, ServiceUnavailableError } from '@app/errors';
 import { OrderClient, WarehouseClient, WarrantyClient } from '@app/service-client';
 import { ClaimRecords, ClaimState } from '../claims/claim-records';
 import { OrderView } from './dto/order-view.dto';
@@ -55,6 +55,8 @@ function toView(
  */
 @Injectable()
 export class OrderViewsService {
+  private readonly logger = new Logger('OrderLists');
+
   constructor(
     private readonly orders: OrderClient,
     private readonly warehouse: WarehouseClient,
@@ -63,11 +65,21 @@ export class OrderViewsService {
     private readonly lists: OrderListLimit,
   ) {}
 
-  /** Order's answer tells the list's size, and so how much of the turns' budget it takes. */
-  async findAll(userUid: string): Promise<OrderView[]> {
+  /**
+   * Order's answer tells the list's size, and so how much of the turns' budget it takes. A list
+   * whose client has gone while it waited for its turn (`clientGone` aborted) is not assembled:
+   * under a burst, clients that gave up would otherwise keep the ones still waiting waiting.
+   */
+  async findAll(userUid: string, clientGone?: AbortSignal): Promise<OrderView[]> {
     const orders = await this.orders.findAll(userUid);
     if (orders.length === 0) return [];
-    return this.lists.run(() => this.assembleList(orders), orders.length);
+    return this.lists.run(() => {
+      if (clientGone?.aborted) {
+        this.logger.log('Order list not assembled: its client closed the request while it waited');
+        throw new ClientClosedRequestError('The client closed the request');
+      }
+      return this.assembleList(orders);
+    }, orders.length);
   }
 
   private async assembleList(orders: OrderResponse[]): Promise<OrderView[]> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiHeader,
@@ -7,7 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ParseUuidPipe } from '@app/bootstrap';
 import { ItemSelection, OrderCreatedResponse } from '@app/contracts';
 import { ApiErrors } from '@app/errors';
@@ -36,8 +36,11 @@ export class StoreOrdersController {
   })
   @ApiOkResponse({ type: [OrderView] })
   @ApiErrors(400, 401, 403, 404, 429, 503)
-  orders(@Param('userUid', ParseUuidPipe) userUid: string): Promise<OrderView[]> {
-    return this.views.findAll(userUid);
+  orders(
+    @Param('userUid', ParseUuidPipe) userUid: string,
+    @Req() request: FastifyRequest,
+  ): Promise<OrderView[]> {
+    return this.views.findAll(userUid, request.signal);
   }
 
   @Post(':userUid/purchase')
