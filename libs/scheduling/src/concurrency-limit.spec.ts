@@ -176,6 +176,44 @@ describe(ConcurrencyLimit.name, () => {
     expect(sut.inUse).toBe(0);
   });
 
+  it('takes a waiting task whose signal aborts out of the queue, and starts those behind it that now fit', async () => {
+    const sut = new ConcurrencyLimit(10);
+    const order: string[] = [];
+    const [running, gone, light] = ['running', 'gone', 'light'].map((name) =>
+      gatedTask(name, () => order.push(name)),
+    );
+    const caller = new AbortController();
+    const results = [sut.run(running.run, 5), sut.run(gone.run, 8, caller.signal), sut.run(light.run, 1)];
+    await settle();
+    expect([sut.running, sut.waiting]).toEqual([1, 2]);
+
+    caller.abort();
+    await expect(results[1]).rejects.toBe(caller.signal.reason);
+    await settle();
+    expect(order).toEqual(['running', 'light']); // no longer behind the one that left
+    expect([sut.running, sut.waiting, sut.inUse]).toEqual([2, 0, 6]);
+    running.finish();
+    light.finish();
+    await expect(Promise.all([results[0], results[2]])).resolves.toEqual(['running', 'light']);
+    expect(sut.inUse).toBe(0);
+  });
+
+  it('runs nothing for a signal aborted already, and ignores an abort once the task has its turn', async () => {
+    const sut = new ConcurrencyLimit(1);
+    const task = jest.fn(() => Promise.resolve('ran'));
+    await expect(sut.run(task, 1, AbortSignal.abort())).rejects.toThrow(/aborted/i);
+    expect(task).not.toHaveBeenCalled();
+
+    const caller = new AbortController();
+    const first = gatedTask('first');
+    const running = sut.run(first.run, 1, caller.signal);
+    await settle();
+    caller.abort(); // too late: it runs already
+    first.finish();
+    await expect(running).resolves.toBe('first');
+    expect([sut.running, sut.waiting, sut.inUse]).toEqual([0, 0, 0]);
+  });
+
   it('refuses a weight that is not a whole number of at least 1, running nothing', async () => {
     const sut = new ConcurrencyLimit(10);
     const task = jest.fn(() => Promise.resolve('ran'));

@@ -67,19 +67,20 @@ export class OrderViewsService {
 
   /**
    * Order's answer tells the list's size, and so how much of the turns' budget it takes. A list
-   * whose client has gone while it waited for its turn (`clientGone` aborted) is not assembled:
-   * under a burst, clients that gave up would otherwise keep the ones still waiting waiting.
+   * whose client goes away while it waits for its turn (`clientGone` aborts) leaves the queue and
+   * is not assembled: under a burst, clients that gave up would otherwise hold up those still
+   * waiting.
    */
   async findAll(userUid: string, clientGone?: AbortSignal): Promise<OrderView[]> {
     const orders = await this.orders.findAll(userUid);
     if (orders.length === 0) return [];
-    return this.lists.run(() => {
-      if (clientGone?.aborted) {
-        this.logger.log('Order list not assembled: its client closed the request while it waited');
-        throw new ClientClosedRequestError('The client closed the request');
-      }
-      return this.assembleList(orders);
-    }, orders.length);
+    try {
+      return await this.lists.run(() => this.assembleList(orders), orders.length, clientGone);
+    } catch (error) {
+      if (!clientGone?.aborted || error !== clientGone.reason) throw error;
+      this.logger.log('Order list not assembled: its client closed the request while it waited');
+      throw new ClientClosedRequestError('The client closed the request');
+    }
   }
 
   private async assembleList(orders: OrderResponse[]): Promise<OrderView[]> {
