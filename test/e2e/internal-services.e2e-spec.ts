@@ -530,6 +530,25 @@ describe('internal services (warranty, warehouse, order)', () => {
       expect(await stockOf('Lego 8070', 'M')).toBe((before as number) + 1);
     });
 
+    it('POST /orders/{orderUid}/void: 200 naming the unit the order held, on every repeat; null if it took none', async () => {
+      const { orderItemUid, orderUid } = await takeItem('Lego 8070', 'M');
+      const before = await stockOf('Lego 8070', 'M');
+
+      expectResponse(await warehouse.post(`${paths.warehouse}/orders/${orderUid}/void`), 200, {
+        orderItemUid,
+      });
+      expectResponse(await warehouse.post(`${paths.warehouse}/orders/${orderUid}/void`), 200, {
+        orderItemUid,
+      });
+      expect(await stockOf('Lego 8070', 'M')).toBe((before as number) + 1);
+
+      const neverTook = randomUUID();
+      expectResponse(await warehouse.post(`${paths.warehouse}/orders/${neverTook}/void`), 200, {
+        orderItemUid: null,
+      });
+      expectError(await warehouse.post(`${paths.warehouse}/orders/0000/void`), 400);
+    });
+
     it('DELETE /{orderItemUid}: 404 unknown, 400 not a UUID', async () => {
       const before = await catalogue();
       expectError(await warehouse.delete(paths.orderItem(randomUUID())), 404);

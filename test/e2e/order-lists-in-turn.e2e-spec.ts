@@ -120,9 +120,14 @@ describe('order lists take turns by their number of orders', () => {
 
   it('takes a waiting list whose client has gone out of the queue, and never assembles it', async () => {
     const ids = { first: `first-${randomUUID()}`, gone: `gone-${randomUUID()}` };
+    const lego = { model: 'Lego 8070', size: 'M' };
+    const has = (await store.get<unknown[]>(paths.storeOrders(ALEX_UID))).body.length;
+    for (let bought = has; bought < 2; bought += 1) {
+      expectStatus(await store.post(paths.storePurchase(ALEX_UID), lego), 201);
+    }
     const held = system.proxy('warehouse').add({ method: 'POST', path: LOOKUP_PATH, action: 'hold' });
     const first = store.get(paths.storeOrders(ALEX_UID), { headers: { 'X-Request-Id': ids.first } });
-    await held.hit; // Alex's list of three takes the whole budget
+    await held.hit; // Alex's list of two or more takes the whole budget
     const client = new AbortController();
     const gone = store
       .get(paths.storeOrders(ALEX_UID), { headers: { 'X-Request-Id': ids.gone }, signal: client.signal })
@@ -147,5 +152,14 @@ describe('order lists take turns by their number of orders', () => {
     await eventually(() => expect(callsOf('warehouse', LOOKUP_ROUTE, ids.first)).toHaveLength(1));
     expect(callsOf('warehouse', LOOKUP_ROUTE, ids.gone)).toEqual([]);
     expect(await gauge('order_list_orders')).toBe(0);
+    // Nobody to answer: no finished-request line for it (the first's is there by now).
+    await eventually(() =>
+      expect(system.services.store.jsonLogLines()).toContainEqual(
+        expect.objectContaining({ requestId: ids.first, route: '/api/v1/store/:userUid/orders' }),
+      ),
+    );
+    expect(
+      system.services.store.jsonLogLines().filter((line) => line.requestId === ids.gone && 'route' in line),
+    ).toEqual([]);
   });
 });

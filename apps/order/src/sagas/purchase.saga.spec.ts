@@ -97,7 +97,7 @@ describe(PurchaseSaga.name, () => {
       'journal.start',
       'warehouse.take', // timed out: it may have taken a unit, or may still arrive
       'journal.compensating',
-      'warehouse.void order', // it had: the answer names the unit ...
+      'warehouse.void order', // the stand-in's take went through: the answer names the unit ...
       'warranty.void item', // ... and its warranty, never started, is fenced off
       'journal.rolledBack',
     ]);
@@ -116,6 +116,24 @@ describe(PurchaseSaga.name, () => {
       'journal.retryIn 1000',
     ]);
     expect(journal.state).toBe(SagaState.COMPENSATING);
+  });
+
+  it('with warehouse down after the warranty started, still voids that warranty before failing', async () => {
+    const failure = new Error('database gone');
+    log.failNext('journal.complete', failure);
+    log.failNext('warehouse.void order', warehouseDown());
+
+    await expect(sut.run(USER_UID, SELECTION)).rejects.toBe(failure);
+
+    expect(log.calls.slice(3)).toEqual([
+      'journal.complete',
+      'journal.stateOf',
+      'journal.compensating',
+      'warehouse.void order', // down: it cannot name the unit ...
+      'warranty.void item', // ... but this request knows it
+      'journal.retryIn 1000',
+    ]);
+    expect(journal.saga?.itemUid).toBeNull(); // the worker's retry learns it from warehouse
   });
 
   it('compensates when the order cannot be stored, and fails with that error', async () => {

@@ -55,11 +55,12 @@ export class PurchaseSaga implements SagaSteps {
       else await this.recovery.abort(saga, error, this);
       throw error;
     }
+    // Not journaled: a compensation learns the unit from warehouse's void, or from this request.
+    const knowingTheUnit = this.withUnit(item.orderItemUid);
     try {
-      // Not journaled first: the compensation learns the unit from warehouse's void.
       await this.warranty.start(item.orderItemUid);
     } catch (error) {
-      await this.recovery.abort(saga, error, this);
+      await this.recovery.abort(saga, error, knowingTheUnit);
       throw error;
     }
     try {
@@ -72,7 +73,7 @@ export class PurchaseSaga implements SagaSteps {
     } catch (error) {
       // The pivot's commit may have gone through although its answer was lost.
       if (await this.completedAnyway(saga)) return { orderUid: saga.orderUid };
-      await this.recovery.abort(saga, error, this);
+      await this.recovery.abort(saga, error, knowingTheUnit);
       throw error;
     }
     return { orderUid: saga.orderUid };
@@ -105,6 +106,17 @@ export class PurchaseSaga implements SagaSteps {
       await this.warranty.void(itemUid).catch((error: unknown) => failures.push(error));
     }
     if (failures.length > 0) throw failures[0];
+  }
+
+  /**
+   * These steps, compensating with the unit this request was told of when the journal has none:
+   * with warehouse down, the warranty is still voided before the answer.
+   */
+  private withUnit(itemUid: string): SagaSteps {
+    return {
+      compensate: (saga) => this.compensate({ ...saga, itemUid: saga.itemUid ?? itemUid }),
+      finish: (saga) => this.finish(saga),
+    };
   }
 
   /** Nothing follows a purchase's pivot. */

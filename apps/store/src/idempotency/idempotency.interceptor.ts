@@ -21,9 +21,9 @@ export type KeyedRequest = FastifyRequest<{ Params: { userUid?: string } }> & { 
  * What becomes of the key when the request failed:
  * - `keep`: a client error that says what the request came to (404, 409, 422, …) is its answer;
  * - `forget`: a 400 (or 401, 403) was refused before anything started — fixed, it may go again under the key;
- * - `release`: no answer to keep — a 503 (rolled back), a 409 "still running", a request its
- *   client closed, an unexpected 500 — the same request again takes the key over under the same
- *   downstream key.
+ * - `release`: no answer to keep — a 503 (rolled back), a 409 "still running", an unexpected
+ *   500 — the same request again takes the key over under the same downstream key. (A request
+ *   its client closed is only ever an order list, which takes no key: listed for completeness.)
  */
 function onFailure(error: unknown): { keep: StoredAnswer } | 'forget' | 'release' {
   if (!(error instanceof DomainException)) return 'release';

@@ -40,6 +40,8 @@ export class StoreOrdersController {
     @Param('userUid', ParseUuidPipe) userUid: string,
     @Req() request: FastifyRequest,
   ): Promise<OrderView[]> {
+    // Safe on a bodiless GET only: Fastify's signal follows the raw request's 'close', which Node
+    // also emits once a request's body has been read, while its client still waits.
     return this.views.findAll(userUid, request.signal);
   }
 

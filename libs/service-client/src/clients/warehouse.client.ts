@@ -36,8 +36,10 @@ export class WarehouseClient extends DownstreamClient {
     return this.http.post(`${BASE}/${orderItemUid}/warranty`, claim, withIdempotencyKey(idempotencyKey));
   }
 
-  /** The undo of a take: the order's unit back to stock, and no take for the order ever again. */
-  /** The order item that held the order's unit (null: it never took one), for the warranty's void. */
+  /**
+   * The undo of a take: the order's unit back to stock, and no take for the order ever again.
+   * Answers the order item that held the unit (null: it never took one), for the warranty's void.
+   */
   voidOrder(orderUid: string): Promise<VoidedOrderResponse> {
     return this.http.post(`${BASE}/orders/${orderUid}/void`);
   }
