@@ -189,6 +189,31 @@ describe('storefront and operations page in Chromium', () => {
     expect(await ordersOfAlex()).toBe(before + 1);
   });
 
+  it('keeps its buttons and what is typed when it reads the store again', async () => {
+    // A click whose press lands on a button and whose release lands on its replacement does
+    // nothing: the page must update the elements it shows rather than replace them.
+    const orderUid = await buy();
+    await card(orderUid).waitFor(); // the page has read the store again after the purchase
+    const otherButton = await buyButton('Lego 42070', 'L').elementHandle();
+    await card(orderUid).getByLabel('Reason').fill('Typed before the refresh');
+    const row = page.locator('#catalogue-rows tr', { hasText: 'Lego 8070' });
+    const available = Number(await row.locator('td.number').textContent());
+
+    await buyButton('Lego 8070', 'M').click();
+    // The page has read the catalogue and the orders again once both show the second purchase.
+    await row
+      .locator('td.number')
+      .filter({ hasText: String(available - 1) })
+      .waitFor();
+    const bought = message().filter({ hasText: 'Bought' }).filter({ hasNotText: orderUid });
+    await bought.waitFor();
+    const second = /order ([0-9a-f-]{36})/.exec((await bought.textContent()) ?? '')?.[1];
+    await card(second ?? 'none').waitFor();
+
+    expect(await otherButton?.evaluate((button: { isConnected: boolean }) => button.isConnected)).toBe(true);
+    expect(await card(orderUid).getByLabel('Reason').inputValue()).toBe('Typed before the refresh');
+  });
+
   it('claims a warranty and shows the decision', async () => {
     const orderUid = await buy();
     await card(orderUid).getByLabel('Reason').fill('It broke');

@@ -20,9 +20,69 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
-/** Replaces an element's content. */
+/** Names what an element stands for (a catalogue item, an order), so that a refresh keeps it. */
+export const KEY = 'data-key';
+
+/**
+ * Replaces an element's content with `children`, keeping in place every element that stands for
+ * the same thing — the same `data-key`, or, without one, the same tag at the same place among the
+ * unkeyed — and bringing its attributes and text up to date instead. The pages read the store
+ * again after every action and on timers; were the elements replaced, a click whose press lands
+ * on the old button and release on the new one would do nothing, and a field would lose its
+ * typing and focus. A kept element keeps its own listeners: its key must name all they use.
+ */
 export function render(target: Element, ...children: Child[]): void {
-  target.replaceChildren(...children.filter((child): child is Node | string => !!child));
+  reconcile(
+    target,
+    children
+      .filter((child): child is Node | string => !!child)
+      .map((child) => (typeof child === 'string' ? document.createTextNode(child) : child)),
+  );
+}
+
+function reconcile(parent: Node, next: Node[]): void {
+  const keyed = new Map<string, Node>();
+  const unkeyed: Node[] = [];
+  for (const child of parent.childNodes) {
+    const key = keyOf(child);
+    if (key === undefined) unkeyed.push(child);
+    else keyed.set(key, child);
+  }
+  const wanted = next.map((node) => {
+    const key = keyOf(node);
+    const old = key === undefined ? unkeyed.shift() : keyed.get(key);
+    if (key !== undefined) keyed.delete(key);
+    if (!old || old.nodeType !== node.nodeType || old.nodeName !== node.nodeName) return node;
+    update(old, node);
+    return old;
+  });
+  // Drop the old nodes first, then move only what is out of place: a kept node is never taken
+  // out of the page (which would blur it) unless the order changed.
+  const kept = new Set(wanted);
+  for (const child of [...parent.childNodes]) if (!kept.has(child)) child.remove();
+  let cursor = parent.firstChild;
+  for (const node of wanted) {
+    if (node === cursor) cursor = cursor.nextSibling;
+    else parent.insertBefore(node, cursor);
+  }
+}
+
+/** Makes `old` look like `next`: attributes (not a field's typed value), text, children. */
+function update(old: Node, next: Node): void {
+  if (!(old instanceof Element && next instanceof Element)) {
+    if (old.nodeValue !== next.nodeValue) old.nodeValue = next.nodeValue;
+    return;
+  }
+  for (const name of old.getAttributeNames()) if (!next.hasAttribute(name)) old.removeAttribute(name);
+  for (const name of next.getAttributeNames()) {
+    const value = next.getAttribute(name) as string;
+    if (old.getAttribute(name) !== value) old.setAttribute(name, value);
+  }
+  reconcile(old, [...next.childNodes]);
+}
+
+function keyOf(node: Node): string | undefined {
+  return node instanceof Element ? (node.getAttribute(KEY) ?? undefined) : undefined;
 }
 
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {

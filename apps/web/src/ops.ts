@@ -1,6 +1,6 @@
 import type { OpsState, RequestTotals, ServiceState } from '../../store/src/ops/ops-state';
 import { call } from './api';
-import { byId, h, render } from './dom';
+import { byId, h, KEY, render } from './dom';
 
 /** How often the page reads the system's state again. */
 const REFRESH_MS = 3_000;
@@ -55,7 +55,7 @@ function serviceRow(service: ServiceState, seconds: number): HTMLTableRowElement
   const breakers = Object.entries(service.breakers);
   return h(
     'tr',
-    { 'data-service': service.service },
+    { [KEY]: service.service, 'data-service': service.service },
     h('th', { scope: 'row' }, service.service),
     h(
       'td',
@@ -98,7 +98,7 @@ function deadClaimRow(claim: DeadClaim): HTMLTableRowElement {
   );
   return h(
     'tr',
-    {},
+    { [KEY]: claim.claimUid },
     h('td', {}, h('code', {}, claim.claimUid.slice(0, 8))),
     h('td', {}, h('code', {}, claim.orderUid.slice(0, 8))),
     h('td', {}, claim.reason),

@@ -1,5 +1,5 @@
 import { ApiError } from './api';
-import { byId, formatDate, h, orUnavailable, render } from './dom';
+import { byId, formatDate, h, KEY, orUnavailable, render } from './dom';
 import { Intents } from './intents';
 import { CatalogueItem, ClaimState, OrderView, StoreApi } from './store-api';
 
@@ -63,7 +63,7 @@ function catalogueRow(item: CatalogueItem): HTMLTableRowElement {
   );
   return h(
     'tr',
-    {},
+    { [KEY]: JSON.stringify([item.model, item.size]) },
     h('td', {}, item.model),
     h('td', {}, item.size),
     h('td', { class: 'number' }, String(item.availableCount)),
@@ -116,7 +116,7 @@ function orderCard(order: OrderView): HTMLElement {
   );
   return h(
     'article',
-    { class: 'order', 'data-order': order.orderUid, 'aria-label': `Order ${short}` },
+    { class: 'order', [KEY]: order.orderUid, 'data-order': order.orderUid, 'aria-label': `Order ${short}` },
     h('h3', {}, `Order ${short}`),
     h(
       'dl',
@@ -143,27 +143,9 @@ async function refresh(): Promise<void> {
   const ordersList = byId('orders');
   if (orders.status === 'fulfilled') {
     const views = orders.value;
-    keepingTypedReasons(() =>
-      render(ordersList, ...(views.length ? [...views].reverse().map(orderCard) : ['No orders yet.'])),
-    );
+    render(ordersList, ...(views.length ? [...views].reverse().map(orderCard) : ['No orders yet.']));
     scheduleRefreshWhilePending(views);
   } else render(ordersList, h('p', { class: 'error' }, errorText(orders.reason)));
-}
-
-/** Re-rendering the orders keeps what the customer was typing as a claim's reason, and the focus. */
-function keepingTypedReasons(rerender: () => void): void {
-  const typed = [...document.querySelectorAll<HTMLInputElement>('input[name="reason"]')].map((input) => ({
-    id: input.id,
-    value: input.value,
-    focused: input === document.activeElement,
-  }));
-  rerender();
-  for (const { id, value, focused } of typed) {
-    const input = document.getElementById(id) as HTMLInputElement | null;
-    if (!input) continue;
-    input.value = value;
-    if (focused) input.focus();
-  }
 }
 
 function scheduleRefreshWhilePending(orders: OrderView[]): void {
