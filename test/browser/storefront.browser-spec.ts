@@ -214,6 +214,38 @@ describe('storefront and operations page in Chromium', () => {
     expect(await card(orderUid).getByLabel('Reason').inputValue()).toBe('Typed before the refresh');
   });
 
+  it('keeps a button disabled while its purchase runs, whatever the page reads meanwhile', async () => {
+    await shop();
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let arrived = (): void => undefined;
+    const holding = new Promise<void>((resolve) => (arrived = resolve));
+    await page.route(
+      '**/purchase',
+      async (route) => {
+        arrived();
+        await held;
+        await route.continue();
+      },
+      { times: 1 },
+    );
+    try {
+      await buyButton('Lego 42070', 'L').click();
+      await holding;
+      // Another purchase ends meanwhile, and the page reads the catalogue and orders again.
+      await buyButton('Lego 8070', 'M').click();
+      const other = message().filter({ hasText: 'Bought Lego 8070' });
+      await other.waitFor();
+      const otherUid = /order ([0-9a-f-]{36})/.exec((await other.textContent()) ?? '')?.[1];
+      await card(otherUid ?? 'none').waitFor();
+      expect(await buyButton('Lego 42070', 'L').isDisabled()).toBe(true);
+    } finally {
+      release();
+    }
+    await message().filter({ hasText: 'Bought Lego 42070' }).waitFor();
+    await page.locator('button[aria-label="Buy Lego 42070, size L"]:enabled').waitFor();
+  });
+
   it('claims a warranty and shows the decision', async () => {
     const orderUid = await buy();
     await card(orderUid).getByLabel('Reason').fill('It broke');

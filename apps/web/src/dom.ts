@@ -67,13 +67,20 @@ function reconcile(parent: Node, next: Node[]): void {
   }
 }
 
+/**
+ * The page's own state on a kept element, not the render's: a button stays disabled while its
+ * action runs, whatever refresh lands meanwhile (the action enables it again when it ends).
+ */
+const PAGE_STATE = new Set(['disabled']);
+
 /** Makes `old` look like `next`: attributes (not a field's typed value), text, children. */
 function update(old: Node, next: Node): void {
   if (!(old instanceof Element && next instanceof Element)) {
     if (old.nodeValue !== next.nodeValue) old.nodeValue = next.nodeValue;
     return;
   }
-  for (const name of old.getAttributeNames()) if (!next.hasAttribute(name)) old.removeAttribute(name);
+  for (const name of old.getAttributeNames())
+    if (!next.hasAttribute(name) && !PAGE_STATE.has(name)) old.removeAttribute(name);
   for (const name of next.getAttributeNames()) {
     const value = next.getAttribute(name) as string;
     if (old.getAttribute(name) !== value) old.setAttribute(name, value);

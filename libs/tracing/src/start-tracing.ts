@@ -1,13 +1,6 @@
 import { basename, dirname } from 'node:path';
 
 /**
- * OpenTelemetry for one service, started before anything else of it is loaded (the
- * instrumentations patch http, undici, pg and amqplib as they are required) — and only
- * when OTEL_EXPORTER_OTLP_ENDPOINT is set: otherwise nothing of the SDK is even loaded. Spans go
- * over OTLP/HTTP to that endpoint; the SDK reads the other OTEL_* variables itself. The service
- * is named by OTEL_SERVICE_NAME, else by its bundle's folder (dist/apps/<service>/main.js).
- */
-/**
  * The service this process runs, named by its bundle's folder (dist/apps/<service>/main.js): known
  * before its configuration is read, which may be what fails.
  */
@@ -15,6 +8,13 @@ export function entryServiceName(): string {
   return basename(dirname(process.argv[1] ?? 'service'));
 }
 
+/**
+ * OpenTelemetry for one service, started before anything else of it is loaded (the
+ * instrumentations patch http, undici, pg and amqplib as they are required) — and only
+ * when OTEL_EXPORTER_OTLP_ENDPOINT is set: otherwise nothing of the SDK is even loaded. Spans go
+ * over OTLP/HTTP to that endpoint; the SDK reads the other OTEL_* variables itself. The service
+ * is named by OTEL_SERVICE_NAME, else by its bundle's folder (dist/apps/<service>/main.js).
+ */
 export function startTracing(env: NodeJS.ProcessEnv = process.env): void {
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return;
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
