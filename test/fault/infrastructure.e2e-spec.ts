@@ -6,6 +6,7 @@ import {
   eventually,
   EVENTUALLY_TIMEOUT_MS,
   expectStatus,
+  freezePostgres,
   HttpClient,
   HttpResponse,
   paths,
@@ -20,13 +21,15 @@ import {
   stopRabbitServer,
   SYSTEM_TIMEOUT_MS,
   TestSystem,
+  thawPostgres,
 } from '../support';
 import { checkInvariants, QUIET_WITHIN_MS, readSnapshot, untilQuiet } from '../soak/invariants';
 import { Ledger } from '../soak/ledger';
 
 /**
  * CONTRACT.md, "Fault tolerance" 6: PostgreSQL and RabbitMQ restarted for real on this machine
- * (they are started again in `finally`, whatever happens). Every service reconnects by itself;
+ * (they are started again in `finally`, whatever happens), and PostgreSQL frozen (SIGSTOP, let
+ * run again in `finally` and before the servers' start). Every service reconnects by itself;
  * meanwhile every answer is JSON — a 503, or the queued and degraded answers — never a 500, a
  * crash or a hang; claims published before a broker restart survive it; nothing is half done.
  * Only with real servers (TEST_DATABASE_URL and TEST_AMQP_URL).
@@ -34,6 +37,8 @@ import { Ledger } from '../soak/ledger';
 const DATABASE_URL = process.env.TEST_DATABASE_URL;
 const AMQP_URL = process.env.TEST_AMQP_URL;
 const TIMEOUT_MS = 1500;
+/** A database statement's deadline; the service gives up on an unanswered one 1 s later. */
+const STATEMENT_TIMEOUT_MS = 2000;
 /** A client gives up after this: an answer slower than this is a hang. */
 const CLIENT_TIMEOUT_MS = 10_000;
 const RECOVERED_WITHIN_MS = 60_000;
@@ -53,6 +58,8 @@ const POSTGRES_RESTART_TEST_MS =
   RECOVERED_WITHIN_MS +
   QUIET_WITHIN_MS +
   REQUESTS_MS;
+const POSTGRES_FREEZE_TEST_MS =
+  EVENTUALLY_TIMEOUT_MS + FAILING_WITHIN_MS + RECOVERED_WITHIN_MS + QUIET_WITHIN_MS + REQUESTS_MS;
 const RABBIT_APP_RESTART_TEST_MS =
   EVENTUALLY_TIMEOUT_MS +
   SERVER_RESTART_TIMEOUT_MS +
@@ -94,6 +101,14 @@ class Traffic {
           { timeoutMs: CLIENT_TIMEOUT_MS },
         ),
       );
+      // With a key, the store's own table is the first thing it writes.
+      await this.send('purchase with key', () =>
+        this.store.post(
+          paths.storePurchase(ALEX_UID),
+          { model: 'Lego 8070', size: 'M' },
+          { timeoutMs: CLIENT_TIMEOUT_MS, headers: { 'Idempotency-Key': randomUUID() } },
+        ),
+      );
       await this.send('orders', () =>
         this.store.get(paths.storeOrders(ALEX_UID), { timeoutMs: CLIENT_TIMEOUT_MS }),
       );
@@ -124,6 +139,7 @@ class Traffic {
     system = await TestSystem.start({
       env: {
         HTTP_TIMEOUT_MS: String(TIMEOUT_MS),
+        DB_STATEMENT_TIMEOUT_MS: String(STATEMENT_TIMEOUT_MS),
         BREAKER_HALF_OPEN_AFTER_MS: '1000',
         AMQP_URL: AMQP_URL as string,
       },
@@ -137,6 +153,7 @@ class Traffic {
 
   afterAll(
     async () => {
+      await thawPostgres();
       await startPostgres();
       await ensureRabbitIsUp();
       await system?.stop();
@@ -196,6 +213,53 @@ class Traffic {
       await expectNothingHalfDone();
     },
     POSTGRES_RESTART_TEST_MS,
+  );
+
+  it(
+    'PostgreSQL frozen under load: every answer within the time-out, JSON 503s, then served again once it runs',
+    async () => {
+      const traffic = new Traffic(store);
+      let answers: Answer[];
+      try {
+        await eventually(() =>
+          expect(traffic.answers.filter((a) => a.status === 201).length).toBeGreaterThan(2),
+        );
+        const frozenAt = traffic.answers.length;
+        try {
+          await freezePostgres();
+          // Without deadlines the store's own statements (an idempotency key's) would wait for
+          // ever: the client gives up (status 0) and the test fails here or below.
+          await eventually(
+            () =>
+              expect(
+                traffic.answers
+                  .slice(frozenAt)
+                  .filter((a) => a.what === 'purchase with key' && a.status === 503).length,
+              ).toBeGreaterThan(1),
+            { timeoutMs: FAILING_WITHIN_MS },
+          );
+        } finally {
+          await thawPostgres();
+        }
+        const before = traffic.answers.length;
+        await eventually(
+          () =>
+            expect(
+              traffic.answers.slice(before).filter((a) => a.what === 'purchase with key' && a.status === 201)
+                .length,
+            ).toBeGreaterThan(1),
+          { timeoutMs: RECOVERED_WITHIN_MS },
+        );
+      } finally {
+        answers = await traffic.stop(); // a failure above leaves no requests running
+      }
+      expectOnlyAllowedAnswers(answers);
+      for (const service of ['store', 'order', 'warehouse', 'warranty'] as const) {
+        expectStatus(await system.http(service).get('/manage/health'), 200);
+      }
+      await expectNothingHalfDone();
+    },
+    POSTGRES_FREEZE_TEST_MS,
   );
 
   async function buy(): Promise<{ orderUid: string; itemUid: string }> {

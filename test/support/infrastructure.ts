@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { amqpAnswers, runServerCommand as run, SERVER_COMMAND_TIMEOUT_MS } from './server-commands';
 import { eventually } from './wait';
 
@@ -51,6 +52,30 @@ export async function startPostgres(): Promise<void> {
     timeoutMs: SERVER_START_TIMEOUT_MS,
     intervalMs: 250,
   });
+}
+
+/** The cluster's postmaster and every process it started (backends, checkpointer, walwriter…). */
+async function postgresProcesses(): Promise<number[]> {
+  const { stdout } = await run('pg_lsclusters', ['--no-header']);
+  const pidFile = join(stdout.trim().split(/\s+/)[5], 'postmaster.pid');
+  if (!existsSync(pidFile)) return []; // stopped
+  const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const { stdout: children } = await run('pgrep', ['-P', String(postmaster)]).catch(() => ({ stdout: '' }));
+  return [postmaster, ...children.split(/\s+/).filter(Boolean).map(Number)];
+}
+
+/**
+ * Freezes PostgreSQL (SIGSTOP): the kernel still accepts its connections and takes what clients
+ * send, nothing answers — a hung server, or one cut off by the network. The postmaster first, so
+ * that it starts no process the freeze would miss.
+ */
+export async function freezePostgres(): Promise<void> {
+  for (const pid of await postgresProcesses()) process.kill(pid, 'SIGSTOP');
+}
+
+/** Lets every process of the cluster run again; harmless when none is frozen or it is stopped. */
+export async function thawPostgres(): Promise<void> {
+  for (const pid of await postgresProcesses()) process.kill(pid, 'SIGCONT');
 }
 
 /**

@@ -48,6 +48,18 @@ export abstract class BaseServiceConfig {
   @Min(1)
   HTTP_TIMEOUT_MS = 3000;
 
+  /**
+   * The longest a database statement may run (PostgreSQL's statement_timeout, and its
+   * idle_in_transaction_session_timeout), and — 1 s later — the longest the service waits for
+   * the server's answer at all: a hung or frozen database answers 503, never a hang. Migrations
+   * are exempt. Not applied to the embedded engine (it runs inside the service).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DB_STATEMENT_TIMEOUT_MS = 5000;
+
   @Type(() => Number)
   @IsInt()
   @Min(1)

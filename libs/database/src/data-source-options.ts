@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { DataSourceOptions, MixedList } from 'typeorm';
 import type { BaseServiceConfig } from '@app/config';
+import { DeadlineClient } from './deadline-client';
 import { PglitePool } from './pglite-pool';
 
 export interface ServiceSchema {
@@ -12,6 +13,32 @@ export interface ServiceSchema {
 
 /** The driver that puts embedded PostgreSQL (PGlite) behind TypeORM's postgres driver. */
 const EMBEDDED_DRIVER = { Pool: PglitePool };
+
+/** How much longer than a statement may run the service waits for the server's answer at all. */
+export const ANSWER_GRACE_MS = 1000;
+
+/**
+ * A database call's bounds (node-postgres pool options): the server cancels a statement that runs
+ * longer than `statementMs`, and ends a session left idle inside a transaction that long (a
+ * frozen instance does not hold its row locks); a server that does not answer at all (frozen,
+ * cut off) is given up `ANSWER_GRACE_MS` later, its connection replaced.
+ */
+function deadlines(statementMs: number) {
+  return {
+    Client: DeadlineClient,
+    statement_timeout: statementMs,
+    idle_in_transaction_session_timeout: statementMs,
+    query_timeout: statementMs + ANSWER_GRACE_MS,
+  };
+}
+
+/**
+ * The same database without the deadlines, for migrations: a long migration runs to its end, and
+ * an instance starting beside a migrating twin waits for the migrations' lock as long as it takes.
+ */
+export function withoutDeadlines(options: DataSourceOptions): DataSourceOptions {
+  return isEmbedded(options) ? options : { ...options, extra: undefined };
+}
 
 /** Whether these options open the embedded engine (one process, one connection) rather than a server. */
 export function isEmbedded(options: DataSourceOptions): boolean {
@@ -34,7 +61,12 @@ export function dataSourceOptions(config: BaseServiceConfig, schema: ServiceSche
     logging: ['migration' as const],
   };
   if (config.DATABASE_URL) {
-    return { ...common, url: config.DATABASE_URL, connectTimeoutMS: 5000 };
+    return {
+      ...common,
+      url: config.DATABASE_URL,
+      connectTimeoutMS: 5000,
+      extra: deadlines(config.DB_STATEMENT_TIMEOUT_MS),
+    };
   }
   mkdirSync(config.embeddedDataDir, { recursive: true });
   return {

@@ -19,9 +19,10 @@ export function isCheckViolation(error: unknown): boolean {
 /**
  * SQLSTATE classes and codes of a server that is not there for now: 08 connection exceptions,
  * 57P01–57P03 (shutting down, crash, "cannot connect now" while starting), 53300 too many
- * connections.
+ * connections, 57014 a statement cancelled at its deadline (statement_timeout), 55P03 a lock not
+ * had in time.
  */
-const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300)$/;
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300|57014|55P03)$/;
 
 /** Socket errors of node-postgres when the server is unreachable or dropped the connection. */
 const UNAVAILABLE_ERRNO = new Set([
@@ -33,9 +34,12 @@ const UNAVAILABLE_ERRNO = new Set([
   'ENOTFOUND',
 ]);
 
-/** node-postgres' own messages for a connection that is gone or could not be made in time. */
+/**
+ * node-postgres' own messages for a connection that is gone, could not be made in time, or whose
+ * server did not answer in time (DeadlineClient).
+ */
 const UNAVAILABLE_MESSAGE =
-  /Connection terminated|connection error|timeout exceeded when trying to connect|Connection is not established|Cannot use a pool after calling end/i;
+  /Connection terminated|connection error|timeout exceeded when trying to connect|Connection is not established|Cannot use a pool after calling end|Query read timeout/i;
 
 /**
  * The service's database is unreachable for now (restarting, shut down, network): a 503, not a

@@ -5,3 +5,4 @@ export * from './pglite-pool';
 export * from './database-errors';
 export * from './query-rows';
 export * from './migrate';
+export * from './deadline-client';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { describeError } from '@app/errors';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { isEmbedded } from './data-source-options';
+import { isEmbedded, withoutDeadlines } from './data-source-options';
 
 /**
  * Key of the session-level advisory lock the migrations run under (advisory locks are per
@@ -51,9 +51,18 @@ export async function runMigrationsExclusively(dataSource: DataSource): Promise<
   }
 }
 
-/** A service's data source, connected, with its schema migrated: how every service opens its database. */
+/**
+ * A service's data source, connected, with its schema migrated: how every service opens its
+ * database. On a server the migrations run through connections of their own, without the
+ * statements' deadlines (closed before the service's pool opens); the embedded engine has one.
+ */
 export async function openMigratedDataSource(options: DataSourceOptions): Promise<DataSource> {
-  const dataSource = await new DataSource(options).initialize();
+  if (isEmbedded(options)) return migrated(await new DataSource(options).initialize());
+  await (await migrated(await new DataSource(withoutDeadlines(options)).initialize())).destroy();
+  return new DataSource(options).initialize();
+}
+
+async function migrated(dataSource: DataSource): Promise<DataSource> {
   try {
     await runMigrationsExclusively(dataSource);
   } catch (error) {

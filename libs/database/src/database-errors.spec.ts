@@ -1,0 +1,31 @@
+import { QueryFailedError } from 'typeorm';
+import { QUERY_READ_TIMEOUT } from './deadline-client';
+import { isDatabaseUnavailable, isUniqueViolation } from './database-errors';
+
+const failed = (driverError: Error & { code?: string }) => new QueryFailedError('SELECT 1', [], driverError);
+const withCode = (code: string) => Object.assign(new Error(`sqlstate ${code}`), { code });
+
+describe('isDatabaseUnavailable', () => {
+  it.each([
+    ['a statement cancelled at its deadline', failed(withCode('57014'))],
+    ['a lock not had in time', failed(withCode('55P03'))],
+    ['a server shutting down', failed(withCode('57P01'))],
+    ['a refused connection', withCode('ECONNREFUSED')],
+    ['a server that did not answer in time', failed(new Error(QUERY_READ_TIMEOUT))],
+  ])('is true for %s', (_case, error) => {
+    expect(isDatabaseUnavailable(error)).toBe(true);
+  });
+
+  it.each([
+    ['a unique violation', failed(withCode('23505'))],
+    ['a syntax error', failed(withCode('42601'))],
+    ['something else', new Error('boom')],
+    ['not an error', 'Query read timeout'],
+  ])('is false for %s', (_case, error) => {
+    expect(isDatabaseUnavailable(error)).toBe(false);
+  });
+
+  it('tells a unique violation by its SQLSTATE', () => {
+    expect(isUniqueViolation(failed(withCode('23505')))).toBe(true);
+  });
+});
