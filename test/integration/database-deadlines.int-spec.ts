@@ -22,7 +22,10 @@ import { eventually } from '../support';
  * embedded engine runs inside the service.
  */
 const adminUrl = process.env.TEST_DATABASE_URL;
-const STATEMENT_MS = 500;
+/** Freezing a backend needs the server on this machine (its process ids are ours to signal). */
+const serverIsLocal = !!adminUrl && ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(adminUrl).hostname);
+/** Long enough that TypeORM's own start-up statements never meet it on a busy machine. */
+const STATEMENT_MS = 1000;
 /** What an unanswered query may take before the service gives up on it. */
 const GIVEN_UP_WITHIN_MS = STATEMENT_MS + ANSWER_GRACE_MS;
 /** More than the pool's connections (node-postgres' default 10): every one of them is used. */
@@ -97,34 +100,37 @@ const sqlStateOf = (error: unknown): unknown =>
     expect(count).toBe(10000);
   });
 
-  it('gives up on a backend that does not answer, and serves every query after it on other connections', async () => {
-    const runner = dataSource.createQueryRunner();
-    await runner.connect();
-    const pid = await backendPid(runner);
-    process.kill(pid, 'SIGSTOP'); // the server accepts the query and never answers it
-    try {
-      const started = Date.now();
-      const error = await errorOf(runner.query('SELECT 1'));
-      await runner.release(); // as after every query of the services: its connection back to the pool
-      expect(error).toBeInstanceOf(QueryFailedError);
-      expect((error as Error).message).toBe(QUERY_READ_TIMEOUT);
-      expect(isDatabaseUnavailable(error)).toBe(true);
-      // The server had its chance to cancel the statement itself first.
-      expect(Date.now() - started).toBeGreaterThanOrEqual(GIVEN_UP_WITHIN_MS - 50);
+  (serverIsLocal ? it : it.skip)(
+    'gives up on a backend that does not answer, and serves every query after it on other connections',
+    async () => {
+      const runner = dataSource.createQueryRunner();
+      await runner.connect();
+      const pid = await backendPid(runner);
+      process.kill(pid, 'SIGSTOP'); // the server accepts the query and never answers it
+      try {
+        const started = Date.now();
+        const error = await errorOf(runner.query('SELECT 1'));
+        await runner.release(); // as after every query of the services: its connection back to the pool
+        expect(error).toBeInstanceOf(QueryFailedError);
+        expect((error as Error).message).toBe(QUERY_READ_TIMEOUT);
+        expect(isDatabaseUnavailable(error)).toBe(true);
+        // The server had its chance to cancel the statement itself first.
+        expect(Date.now() - started).toBeGreaterThanOrEqual(GIVEN_UP_WITHIN_MS - 50);
 
-      // Still frozen: were that connection back in the pool, one of these would wait on it.
-      const pids = await Promise.all(
-        Array.from({ length: MORE_THAN_THE_POOL }, () =>
-          dataSource.query('SELECT pg_backend_pid() AS pid').then((rows: { pid: number }[]) => rows[0].pid),
-        ),
-      );
-      expect(pids).not.toContain(pid);
-    } finally {
-      process.kill(pid, 'SIGCONT');
-      if (!runner.isReleased) await runner.release();
-    }
-    await sessionGone(pid); // its client closed the connection: the backend ends once it runs
-  });
+        // Still frozen: were that connection back in the pool, one of these would wait on it.
+        const pids = await Promise.all(
+          Array.from({ length: MORE_THAN_THE_POOL }, () =>
+            dataSource.query('SELECT pg_backend_pid() AS pid').then((rows: { pid: number }[]) => rows[0].pid),
+          ),
+        );
+        expect(pids).not.toContain(pid);
+      } finally {
+        process.kill(pid, 'SIGCONT');
+        if (!runner.isReleased) await runner.release();
+      }
+      await sessionGone(pid); // its client closed the connection: the backend ends once it runs
+    },
+  );
 
   it('ends a session left idle inside a transaction, and its row lock with it', async () => {
     const runner = dataSource.createQueryRunner();

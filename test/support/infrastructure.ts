@@ -54,28 +54,46 @@ export async function startPostgres(): Promise<void> {
   });
 }
 
-/** The cluster's postmaster and every process it started (backends, checkpointer, walwriter…). */
-async function postgresProcesses(): Promise<number[]> {
+/** The cluster's postmaster, or undefined when it is stopped. */
+async function postmasterPid(): Promise<number | undefined> {
   const { stdout } = await run('pg_lsclusters', ['--no-header']);
   const pidFile = join(stdout.trim().split(/\s+/)[5], 'postmaster.pid');
-  if (!existsSync(pidFile)) return []; // stopped
-  const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  const { stdout: children } = await run('pgrep', ['-P', String(postmaster)]).catch(() => ({ stdout: '' }));
-  return [postmaster, ...children.split(/\s+/).filter(Boolean).map(Number)];
+  return existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : undefined;
+}
+
+/** The processes the postmaster started (backends, checkpointer, walwriter…). */
+async function postgresChildren(postmaster: number): Promise<number[]> {
+  const { stdout } = await run('pgrep', ['-P', String(postmaster)]).catch(() => ({ stdout: '' }));
+  return stdout.split(/\s+/).filter(Boolean).map(Number);
+}
+
+/** Signals a process that may have ended since it was listed (a backend whose client left). */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
 }
 
 /**
  * Freezes PostgreSQL (SIGSTOP): the kernel still accepts its connections and takes what clients
  * send, nothing answers — a hung server, or one cut off by the network. The postmaster first, so
- * that it starts no process the freeze would miss.
+ * that it starts no process after its children are listed.
  */
 export async function freezePostgres(): Promise<void> {
-  for (const pid of await postgresProcesses()) process.kill(pid, 'SIGSTOP');
+  const postmaster = await postmasterPid();
+  if (postmaster === undefined) throw new Error('PostgreSQL is not running: nothing to freeze');
+  signal(postmaster, 'SIGSTOP');
+  for (const pid of await postgresChildren(postmaster)) signal(pid, 'SIGSTOP');
 }
 
 /** Lets every process of the cluster run again; harmless when none is frozen or it is stopped. */
 export async function thawPostgres(): Promise<void> {
-  for (const pid of await postgresProcesses()) process.kill(pid, 'SIGCONT');
+  const postmaster = await postmasterPid();
+  if (postmaster === undefined) return;
+  for (const pid of await postgresChildren(postmaster)) signal(pid, 'SIGCONT');
+  signal(postmaster, 'SIGCONT');
 }
 
 /**

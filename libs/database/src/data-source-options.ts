@@ -37,6 +37,7 @@ function deadlines(statementMs: number) {
  * an instance starting beside a migrating twin waits for the migrations' lock as long as it takes.
  */
 export function withoutDeadlines(options: DataSourceOptions): DataSourceOptions {
+  // On a server, `extra` holds the deadlines and nothing else.
   return isEmbedded(options) ? options : { ...options, extra: undefined };
 }
 

@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { QUERY_READ_TIMEOUT } from './deadline-client';
 import { isDatabaseUnavailable, isUniqueViolation } from './database-errors';
 
@@ -8,7 +8,9 @@ const withCode = (code: string) => Object.assign(new Error(`sqlstate ${code}`), 
 describe('isDatabaseUnavailable', () => {
   it.each([
     ['a statement cancelled at its deadline', failed(withCode('57014'))],
-    ['a lock not had in time', failed(withCode('55P03'))],
+    ['a lock not available', failed(withCode('55P03'))],
+    ['a session ended idle in its transaction', failed(withCode('25P03'))],
+    ['a statement after the server ended its session', new QueryRunnerAlreadyReleasedError()],
     ['a server shutting down', failed(withCode('57P01'))],
     ['a refused connection', withCode('ECONNREFUSED')],
     ['a server that did not answer in time', failed(new Error(QUERY_READ_TIMEOUT))],

@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 
 function sqlStateOf(error: unknown): string | undefined {
   return error instanceof QueryFailedError
@@ -20,9 +20,9 @@ export function isCheckViolation(error: unknown): boolean {
  * SQLSTATE classes and codes of a server that is not there for now: 08 connection exceptions,
  * 57P01–57P03 (shutting down, crash, "cannot connect now" while starting), 53300 too many
  * connections, 57014 a statement cancelled at its deadline (statement_timeout), 55P03 a lock not
- * had in time.
+ * available, 25P03/25P04 a session ended at its idle-in-transaction or transaction time-out.
  */
-const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300|57014|55P03)$/;
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300|57014|55P03|25P0[34])$/;
 
 /** Socket errors of node-postgres when the server is unreachable or dropped the connection. */
 const UNAVAILABLE_ERRNO = new Set([
@@ -42,10 +42,14 @@ const UNAVAILABLE_MESSAGE =
   /Connection terminated|connection error|timeout exceeded when trying to connect|Connection is not established|Cannot use a pool after calling end|Query read timeout/i;
 
 /**
- * The service's database is unreachable for now (restarting, shut down, network): a 503, not a
- * 500 — nothing the request did was committed, and a retry after the database is back succeeds.
+ * The service's database is unreachable for now (restarting, shut down, network) or did not
+ * answer in time: a 503, not a 500, and a retry after the database is back succeeds. Like any
+ * lost answer, a statement the server had already received may still take effect (a COMMIT cut
+ * off before its answer): the sagas and the Idempotency-Key make the retry safe.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  // A transaction whose session the server ended (its connection released on the error event).
+  if (error instanceof QueryRunnerAlreadyReleasedError) return true;
   const driverError = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
   if (!(driverError instanceof Error)) return false;
   const { code } = driverError as { code?: unknown };
