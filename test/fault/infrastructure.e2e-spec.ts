@@ -23,6 +23,7 @@ import {
   TestSystem,
   thawPostgres,
 } from '../support';
+import { SERVER_COMMAND_TIMEOUT_MS } from '../support/server-commands';
 import { checkInvariants, QUIET_WITHIN_MS, readSnapshot, untilQuiet } from '../soak/invariants';
 import { Ledger } from '../soak/ledger';
 
@@ -58,8 +59,19 @@ const POSTGRES_RESTART_TEST_MS =
   RECOVERED_WITHIN_MS +
   QUIET_WITHIN_MS +
   REQUESTS_MS;
+/**
+ * While PostgreSQL is frozen, a keyed purchase's 503 comes after a statement's deadline and its
+ * grace (3 s) or a pool connection's wait (5 s), and each loop of the traffic also spends three
+ * calls' time-outs until the breakers open: two keyed 503s take up to ~20 s; twice that.
+ */
+const FROZEN_ANSWERS_WITHIN_MS = 2 * FAILING_WITHIN_MS;
 const POSTGRES_FREEZE_TEST_MS =
-  EVENTUALLY_TIMEOUT_MS + FAILING_WITHIN_MS + RECOVERED_WITHIN_MS + QUIET_WITHIN_MS + REQUESTS_MS;
+  EVENTUALLY_TIMEOUT_MS +
+  2 * SERVER_COMMAND_TIMEOUT_MS + // the freeze's and the thaw's look at the cluster
+  FROZEN_ANSWERS_WITHIN_MS +
+  RECOVERED_WITHIN_MS +
+  QUIET_WITHIN_MS +
+  REQUESTS_MS;
 const RABBIT_APP_RESTART_TEST_MS =
   EVENTUALLY_TIMEOUT_MS +
   SERVER_RESTART_TIMEOUT_MS +
@@ -236,7 +248,7 @@ class Traffic {
                   .slice(frozenAt)
                   .filter((a) => a.what === 'purchase with key' && a.status === 503).length,
               ).toBeGreaterThan(1),
-            { timeoutMs: FAILING_WITHIN_MS },
+            { timeoutMs: FROZEN_ANSWERS_WITHIN_MS },
           );
         } finally {
           await thawPostgres();

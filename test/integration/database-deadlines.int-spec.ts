@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { loadConfig } from '@app/config';
@@ -11,7 +12,7 @@ import {
 } from '@app/database';
 import { warehouseSchema } from '../../apps/warehouse/src/database/schema';
 import { WarehouseConfig } from '../../apps/warehouse/src/warehouse.config';
-import { eventually } from '../support';
+import { eventually, within } from '../support';
 
 /**
  * A database call is bounded on a real PostgreSQL server (DB_STATEMENT_TIMEOUT_MS): the server
@@ -106,15 +107,19 @@ const sqlStateOf = (error: unknown): unknown =>
       const runner = dataSource.createQueryRunner();
       await runner.connect();
       const pid = await backendPid(runner);
+      // The server's process id must be one of this machine's (not a container's).
+      expect(readFileSync(`/proc/${pid}/comm`, 'utf8').trim()).toBe('postgres');
       process.kill(pid, 'SIGSTOP'); // the server accepts the query and never answers it
       try {
         const started = Date.now();
-        const error = await errorOf(runner.query('SELECT 1'));
+        // Bounded here too: without the deadline the test fails with this message, not jest's.
+        const error = await within(errorOf(runner.query('SELECT 1')), 10 * GIVEN_UP_WITHIN_MS);
+        if (error === undefined) throw new Error('The query to a frozen backend was never given up');
         await runner.release(); // as after every query of the services: its connection back to the pool
         expect(error).toBeInstanceOf(QueryFailedError);
         expect((error as Error).message).toBe(QUERY_READ_TIMEOUT);
         expect(isDatabaseUnavailable(error)).toBe(true);
-        // The server had its chance to cancel the statement itself first.
+        // It waited the statement's deadline and the grace (a live server cancels first).
         expect(Date.now() - started).toBeGreaterThanOrEqual(GIVEN_UP_WITHIN_MS - 50);
 
         // Still frozen: were that connection back in the pool, one of these would wait on it.
@@ -137,8 +142,8 @@ const sqlStateOf = (error: unknown): unknown =>
     await runner.connect();
     const pid = await backendPid(runner);
     try {
-      await runner.startTransaction();
-      await runner.query(`SELECT 1 FROM items WHERE model = 'Lego 8880' FOR UPDATE`);
+      // In one round trip: a pause between the two on a busy machine is not idle time.
+      await runner.query(`BEGIN; SELECT 1 FROM items WHERE model = 'Lego 8880' FOR UPDATE`);
       // The instance holding it stops here (frozen, or lost): the server ends the session.
       await sessionGone(pid);
       const [updated] = await dataSource.query<[unknown[], number]>(

@@ -54,11 +54,14 @@ export async function startPostgres(): Promise<void> {
   });
 }
 
-/** The cluster's postmaster, or undefined when it is stopped. */
+/** The postmaster of the cluster `pg_ctlcluster` starts and stops, or undefined when it is down. */
 async function postmasterPid(): Promise<number | undefined> {
-  const { stdout } = await run('pg_lsclusters', ['--no-header']);
-  const pidFile = join(stdout.trim().split(/\s+/)[5], 'postmaster.pid');
-  return existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : undefined;
+  // Ver Cluster Port Status Owner Data-directory Log-file
+  const { stdout } = await run('pg_lsclusters', ['--no-header', postgresVersion(), 'main']);
+  const [, , , status, , dataDir] = stdout.trim().split(/\s+/);
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (status !== 'online' || !existsSync(pidFile)) return undefined;
+  return Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
 }
 
 /** The processes the postmaster started (backends, checkpointer, walwriter…). */

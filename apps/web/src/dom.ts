@@ -69,7 +69,8 @@ function reconcile(parent: Node, next: Node[]): void {
 
 /**
  * The page's own state on a kept element, not the render's: a button stays disabled while its
- * action runs, whatever refresh lands meanwhile (the action enables it again when it ends).
+ * action runs, whatever refresh lands meanwhile (the action enables it again when it ends). A
+ * render never clears it: what is rendered disabled must not share a key with what is not.
  */
 const PAGE_STATE = new Set(['disabled']);
 

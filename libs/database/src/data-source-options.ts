@@ -32,13 +32,16 @@ function deadlines(statementMs: number) {
   };
 }
 
+const DEADLINE_OPTIONS = Object.keys(deadlines(1));
+
 /**
  * The same database without the deadlines, for migrations: a long migration runs to its end, and
  * an instance starting beside a migrating twin waits for the migrations' lock as long as it takes.
  */
 export function withoutDeadlines(options: DataSourceOptions): DataSourceOptions {
-  // On a server, `extra` holds the deadlines and nothing else.
-  return isEmbedded(options) ? options : { ...options, extra: undefined };
+  const extra = { ...(options.extra as Record<string, unknown> | undefined) };
+  for (const key of DEADLINE_OPTIONS) delete extra[key];
+  return { ...options, extra };
 }
 
 /** Whether these options open the embedded engine (one process, one connection) rather than a server. */

@@ -19,8 +19,9 @@ export function isCheckViolation(error: unknown): boolean {
 /**
  * SQLSTATE classes and codes of a server that is not there for now: 08 connection exceptions,
  * 57P01–57P03 (shutting down, crash, "cannot connect now" while starting), 53300 too many
- * connections, 57014 a statement cancelled at its deadline (statement_timeout), 55P03 a lock not
- * available, 25P03/25P04 a session ended at its idle-in-transaction or transaction time-out.
+ * connections, 57014 a statement cancelled at its deadline (statement_timeout), 25P03/25P04 a
+ * session ended at its idle-in-transaction or transaction time-out, 55P03 a lock not available
+ * (lock_timeout or NOWAIT, which no service sets today).
  */
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300|57014|55P03|25P0[34])$/;
 
@@ -48,7 +49,8 @@ const UNAVAILABLE_MESSAGE =
  * off before its answer): the sagas and the Idempotency-Key make the retry safe.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  // A transaction whose session the server ended (its connection released on the error event).
+  // A transaction whose session the server ended: TypeORM released its connection on the error
+  // event. (Also what a runner used after its own release throws: no service keeps runners.)
   if (error instanceof QueryRunnerAlreadyReleasedError) return true;
   const driverError = error instanceof QueryFailedError ? (error.driverError as unknown) : error;
   if (!(driverError instanceof Error)) return false;

@@ -11,7 +11,8 @@ export const QUERY_READ_TIMEOUT = 'Query read timeout';
  * server that is alive cancels a slow statement itself first (statement_timeout, set shorter).
  */
 export class DeadlineClient extends Client {
-  // node-postgres' query has a dozen overloads (promise, callback, submittable): wrapped as one.
+  // node-postgres' query has a dozen overloads (promise, callback, submittable): wrapped as one,
+  // its result typed `never` only so that it is assignable to every overload's.
   override query(...args: unknown[]): never {
     const last = args.at(-1);
     if (typeof last === 'function') {
