@@ -104,6 +104,24 @@ class Traffic {
     return this.answers;
   }
 
+  /** Waits (bounded) until more than `moreThan` answers with this status — of this request, from the `since`-th answer on, if said — have come. */
+  async untilMoreThan(
+    moreThan: number,
+    status: number,
+    { what, since = 0, timeoutMs }: { what?: string; since?: number; timeoutMs?: number } = {},
+  ): Promise<void> {
+    await eventually(
+      () =>
+        expect(
+          this.answers
+            .slice(since)
+            .filter((answer) => answer.status === status && (what === undefined || answer.what === what))
+            .length,
+        ).toBeGreaterThan(moreThan),
+      { timeoutMs },
+    );
+  }
+
   private async loop(): Promise<void> {
     while (this.running) {
       await this.send('purchase', () =>
@@ -182,6 +200,15 @@ class Traffic {
     }
   }
 
+  /** After a server came back: only allowed answers meanwhile, every service healthy, nothing half done. */
+  async function expectBackWhole(answers: Answer[]): Promise<void> {
+    expectOnlyAllowedAnswers(answers);
+    for (const service of ['store', 'order', 'warehouse', 'warranty'] as const) {
+      expectStatus(await system.http(service).get('/manage/health'), 200);
+    }
+    await expectNothingHalfDone();
+  }
+
   /**
    * Nothing is half done: once everything is still, the soak's invariants hold across the four
    * databases (stock conserved, every order whole, nothing held for nobody, nothing unfinished).
@@ -195,34 +222,22 @@ class Traffic {
     'PostgreSQL restarted under load: JSON 503s meanwhile, then every service is back by itself',
     async () => {
       const traffic = new Traffic(store);
-      await eventually(() =>
-        expect(traffic.answers.filter((a) => a.status === 201).length).toBeGreaterThan(2),
-      );
+      await traffic.untilMoreThan(2, 201);
       try {
         await stopPostgres();
-        await eventually(
-          () => expect(traffic.answers.filter((a) => a.status === 503).length).toBeGreaterThan(3),
-          { timeoutMs: FAILING_WITHIN_MS },
-        );
+        await traffic.untilMoreThan(3, 503, { timeoutMs: FAILING_WITHIN_MS });
         const health = await store.get('/manage/health');
         expect(health.status).toBe(503);
         expect(health.body).toMatchObject({ status: 'Fail', components: { db: { status: 'Fail' } } });
       } finally {
         await startPostgres();
       }
-      const before = traffic.answers.length;
-      await eventually(
-        () =>
-          expect(
-            traffic.answers.slice(before).filter((a) => a.what === 'purchase' && a.status === 201).length,
-          ).toBeGreaterThan(1),
-        { timeoutMs: RECOVERED_WITHIN_MS },
-      );
-      expectOnlyAllowedAnswers(await traffic.stop());
-      for (const service of ['store', 'order', 'warehouse', 'warranty'] as const) {
-        expectStatus(await system.http(service).get('/manage/health'), 200);
-      }
-      await expectNothingHalfDone();
+      await traffic.untilMoreThan(1, 201, {
+        what: 'purchase',
+        since: traffic.answers.length,
+        timeoutMs: RECOVERED_WITHIN_MS,
+      });
+      await expectBackWhole(await traffic.stop());
     },
     POSTGRES_RESTART_TEST_MS,
   );
@@ -233,43 +248,29 @@ class Traffic {
       const traffic = new Traffic(store);
       let answers: Answer[];
       try {
-        await eventually(() =>
-          expect(traffic.answers.filter((a) => a.status === 201).length).toBeGreaterThan(2),
-        );
+        await traffic.untilMoreThan(2, 201);
         const frozenAt = traffic.answers.length;
         try {
           await freezePostgres();
           // Without deadlines the store's own statements (an idempotency key's) would wait for
           // ever: the client gives up (status 0) and the test fails here or below.
-          await eventually(
-            () =>
-              expect(
-                traffic.answers
-                  .slice(frozenAt)
-                  .filter((a) => a.what === 'purchase with key' && a.status === 503).length,
-              ).toBeGreaterThan(1),
-            { timeoutMs: FROZEN_ANSWERS_WITHIN_MS },
-          );
+          await traffic.untilMoreThan(1, 503, {
+            what: 'purchase with key',
+            since: frozenAt,
+            timeoutMs: FROZEN_ANSWERS_WITHIN_MS,
+          });
         } finally {
           await thawPostgres();
         }
-        const before = traffic.answers.length;
-        await eventually(
-          () =>
-            expect(
-              traffic.answers.slice(before).filter((a) => a.what === 'purchase with key' && a.status === 201)
-                .length,
-            ).toBeGreaterThan(1),
-          { timeoutMs: RECOVERED_WITHIN_MS },
-        );
+        await traffic.untilMoreThan(1, 201, {
+          what: 'purchase with key',
+          since: traffic.answers.length,
+          timeoutMs: RECOVERED_WITHIN_MS,
+        });
       } finally {
         answers = await traffic.stop(); // a failure above leaves no requests running
       }
-      expectOnlyAllowedAnswers(answers);
-      for (const service of ['store', 'order', 'warehouse', 'warranty'] as const) {
-        expectStatus(await system.http(service).get('/manage/health'), 200);
-      }
-      await expectNothingHalfDone();
+      await expectBackWhole(answers);
     },
     POSTGRES_FREEZE_TEST_MS,
   );
