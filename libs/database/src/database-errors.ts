@@ -1,4 +1,5 @@
 import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { QUERY_READ_TIMEOUT } from './deadline-client';
 
 function sqlStateOf(error: unknown): string | undefined {
   return error instanceof QueryFailedError
@@ -35,12 +36,9 @@ const UNAVAILABLE_ERRNO = new Set([
   'ENOTFOUND',
 ]);
 
-/**
- * node-postgres' own messages for a connection that is gone, could not be made in time, or whose
- * server did not answer in time (DeadlineClient).
- */
+/** node-postgres' own messages for a connection that is gone or could not be made in time. */
 const UNAVAILABLE_MESSAGE =
-  /Connection terminated|connection error|timeout exceeded when trying to connect|Connection is not established|Cannot use a pool after calling end|Query read timeout/i;
+  /Connection terminated|connection error|timeout exceeded when trying to connect|Connection is not established|Cannot use a pool after calling end/i;
 
 /**
  * The service's database is unreachable for now (restarting, shut down, network) or did not
@@ -57,5 +55,6 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const { code } = driverError as { code?: unknown };
   if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code)))
     return true;
-  return UNAVAILABLE_MESSAGE.test(driverError.message);
+  // QUERY_READ_TIMEOUT: the server did not answer in time (DeadlineClient gave it up).
+  return driverError.message === QUERY_READ_TIMEOUT || UNAVAILABLE_MESSAGE.test(driverError.message);
 }
