@@ -35,8 +35,30 @@ function median(values: number[]): number {
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
 /**
+ * A variant against the baseline: the median over the rounds of the ratio of the two
+ * measurements made back to back in the same round (the machine's speed drifts by tens of
+ * percent within a run, and both of a pair see the same moment of it), and the range of those
+ * ratios when there are several.
+ */
+function pairedRatio(
+  runs: Measurement[],
+  baseRuns: Measurement[],
+  value: (m: Measurement) => number,
+): string {
+  const ratios = runs.flatMap((run) => {
+    const base = baseRuns.find((m) => m.round === run.round);
+    return base ? [value(run) / value(base)] : [];
+  });
+  if (ratios.length === 0) return '';
+  const range =
+    ratios.length > 1 ? ` (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` : '';
+  return `${median(ratios).toFixed(2)}${range}`;
+}
+
+/**
  * The benchmark's report in Markdown: per scenario and connection level, each variant's median
- * over the rounds (req/s, p50/p90/p99 in ms, failed answers), and its ratio to the first variant;
+ * over the rounds (req/s, p50/p90/p99 in ms, failed answers), and its ratio to the first variant
+ * (`pairedRatio`);
  * then each variant's peak RSS per service, per scenario and over all.
  */
 export function benchReport(
@@ -60,18 +82,19 @@ export function benchReport(
   const rows: string[] = [];
   for (const key of keys) {
     const [scenario, connections] = key.split('|');
-    const base = median(of(baseline.label, key).map((m) => m.requestsPerSecond));
-    const baseP99 = median(of(baseline.label, key).map((m) => m.p99));
+    const baseRuns = of(baseline.label, key);
     for (const variant of variants) {
       const runs = of(variant.label, key);
       if (runs.length === 0) continue; // a scenario the yardstick does not implement
-      const rps = median(runs.map((m) => m.requestsPerSecond));
       const p99 = median(runs.map((m) => m.p99));
-      const ratio = variant === baseline ? '' : `${(rps / base).toFixed(2)} | ${(p99 / baseP99).toFixed(2)}`;
+      const ratios =
+        variant === baseline
+          ? ' | '
+          : `${pairedRatio(runs, baseRuns, (m) => m.requestsPerSecond)} | ${pairedRatio(runs, baseRuns, (m) => m.p99)}`;
       rows.push(
         `| ${scenario} | ${connections} | ${variant.label} | ${runs.map((m) => Math.round(m.requestsPerSecond)).join(', ')} | ` +
           `${round1(median(runs.map((m) => m.p50)))} / ${round1(median(runs.map((m) => m.p90)))} / ${round1(p99)} | ` +
-          `${runs.reduce((sum, m) => sum + m.failed, 0)} | ${ratio || ' | '} |`,
+          `${runs.reduce((sum, m) => sum + m.failed, 0)} | ${ratios} |`,
       );
     }
   }
@@ -99,7 +122,8 @@ export function benchReport(
     '# Benchmark',
     '',
     `- ${settings.engine}; ${settings.seconds} s per level after a warm-up at that level (${settings.warmUpSeconds[0]} s before a scenario's first level, ${settings.warmUpSeconds[1]} s before the next); ` +
-      `${settings.rounds} round(s), variants alternating, every other round in reverse order; ` +
+      `${settings.rounds} round(s); all variants up at once, each level measured on one after the other, the order reversed every other level and round; ` +
+      `ratios: the median (and range) over the rounds of each back-to-back pair's; ` +
       `Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; ` +
       `services' NODE_OPTIONS: ${settings.nodeOptions ? `\`${settings.nodeOptions}\`` : "none (V8's defaults)"}, ` +
       (settings.nodeArgs ? `their command-line flags: \`${settings.nodeArgs}\`, ` : '') +

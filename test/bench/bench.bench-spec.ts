@@ -4,14 +4,16 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { Client } from 'pg';
 import { paths, SERVICE_NAMES, ServiceName, TestSystem } from '../support';
 import { benchReport, Measurement, Variant } from './bench-report';
 import { YardstickSystem } from './yardstick-system';
 
 /**
  * The benchmark (`npm run bench`, see test/bench/run.js): each variant — this checkout, another
- * revision's build, tracing on — started fresh (new databases), then every scenario driven
- * through the store by autocannon at each connection level; variants alternate round by round.
+ * revision's build, tracing on, the yardstick — started fresh (new databases) for a round, then
+ * every scenario driven through the store by autocannon at each connection level, the variants
+ * measured back to back level by level (`runRound`).
  * It prints req/s and latency percentiles, never asserts a speed.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? '8');
@@ -219,74 +221,161 @@ async function startSystem(variant: Variant, sinkUrl: string | undefined): Promi
   };
 }
 
-async function runVariant(variant: Variant, round: number): Promise<Measurement[]> {
+/** A variant's system, up for a round. */
+interface RunningVariant {
+  variant: Variant;
+  system: BenchSystem;
+  sink?: { server: Server };
+}
+
+async function startVariant(variant: Variant): Promise<RunningVariant> {
   const sink = variant.tracing ? await spanSink() : undefined;
   const system = await startSystem(variant, sink?.url);
+  // Enough stock for every purchase the benchmark makes.
+  await system.sql('warehouse', 'UPDATE items SET available_count = 100000000');
+  return { variant, system, sink };
+}
+
+async function stopVariant({ system, sink }: RunningVariant): Promise<void> {
+  await system.stop();
+  sink?.server.close();
+}
+
+/** CPU time (ms) every service of these systems has used so far. */
+function cpuOfSystems(running: RunningVariant[]): number {
+  return running.reduce(
+    (sum, { system }) => sum + Object.values(cpuOfServices(system)).reduce((a, b) => a + b, 0),
+    0,
+  );
+}
+
+/**
+ * One level of one scenario on one variant: a warm-up, then the measured run. The other variants
+ * are up and idle meanwhile; their CPU during the run is printed, to show they leave the machine
+ * to the one measured.
+ */
+async function measureLevel(
+  { variant, system }: RunningVariant,
+  others: RunningVariant[],
+  name: string,
+  requests: Scenario,
+  connections: number,
+  warmUpSeconds: number,
+  round: number,
+): Promise<Measurement> {
+  // On PostgreSQL, the writes of the run before (its purchases, refunds, claims) flushed now, not
+  // while this one is measured. (Embedded: every variant has its own databases, and a statement
+  // from outside restarts the service.)
+  if (process.env.TEST_DATABASE_URL) await system.sql('warehouse', 'CHECKPOINT');
+  if (warmUpSeconds > 0) await drive(system.url('store'), requests, connections, warmUpSeconds);
+  const cpuBefore = cpuOfServices(system);
+  const othersBefore = cpuOfSystems(others);
+  const result = await drive(system.url('store'), requests, connections, SECONDS);
+  const othersCpuPercent = (cpuOfSystems(others) - othersBefore) / (SECONDS * 10);
+  const cpuAfter = cpuOfServices(system);
+  const cpuMsPerRequest = Object.fromEntries(
+    SERVICE_NAMES.map((service) => [
+      service,
+      (cpuAfter[service] - cpuBefore[service]) / Math.max(1, result.requests.total),
+    ]),
+  );
+  process.stdout.write(
+    `${variant.label} #${round} ${name} ×${connections}: ${result.requests.average} req/s, p99 ${result.latency.p99} ms, ` +
+      `CPU ms per request ${SERVICE_NAMES.map((service) => `${service} ${cpuMsPerRequest[service].toFixed(2)}`).join(', ')}` +
+      (others.length ? `; the idle variants used ${othersCpuPercent.toFixed(1)}% of a core` : '') +
+      '\n',
+  );
+  return {
+    variant: variant.label,
+    round,
+    scenario: name,
+    connections,
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    failed: result.non2xx + result.errors + result.timeouts,
+    cpuMsPerRequest,
+  };
+}
+
+/**
+ * One round: every variant started fresh (new databases) and left up; then scenario by scenario,
+ * level by level, the variants measured one right after the other — a pair of measurements a few
+ * seconds apart sees the same machine, where a variant's whole run after another's (minutes
+ * apart) saw its speed drift by tens of percent. The order is reversed every other level (and
+ * every other round, by `order`): whichever runs second meets the first one's writes.
+ */
+async function runRound(order: Variant[], round: number): Promise<Measurement[]> {
+  const running: RunningVariant[] = [];
   const measurements: Measurement[] = [];
   try {
-    // On PostgreSQL, the writes of the variant before (its purchases, refunds, claims) flushed
-    // now, not while this one is measured. (Embedded: every variant has its own fresh databases,
-    // and a statement from outside restarts the service.)
-    if (process.env.TEST_DATABASE_URL) await system.sql('warehouse', 'CHECKPOINT');
-    // Enough stock for every purchase the benchmark makes.
-    await system.sql('warehouse', 'UPDATE items SET available_count = 100000000');
+    for (const variant of order) running.push(await startVariant(variant));
     for (const name of SCENARIOS) {
-      if (variant.yardstick && !YARDSTICK_SCENARIOS.has(name)) continue;
-      for (const service of SERVICE_NAMES) resetPeakRss(system.pid(service));
-      const requests = await scenario(system, name);
-      const scenarioMeasurements: Measurement[] = [];
+      const taking = running.filter(({ variant }) => !variant.yardstick || YARDSTICK_SCENARIOS.has(name));
+      const requests = new Map<RunningVariant, Scenario>();
+      for (const each of taking) {
+        for (const service of SERVICE_NAMES) resetPeakRss(each.system.pid(service));
+        requests.set(each, await scenario(each.system, name));
+      }
+      const scenarioMeasurements = new Map<RunningVariant, Measurement[]>(taking.map((each) => [each, []]));
       for (const [level, connections] of CONNECTIONS.entries()) {
         const warmUp = level === 0 ? FIRST_WARM_UP_SECONDS : WARM_UP_SECONDS;
-        if (warmUp > 0) await drive(system.url('store'), requests, connections, warmUp);
-        const cpuBefore = cpuOfServices(system);
-        const result = await drive(system.url('store'), requests, connections, SECONDS);
-        const cpuAfter = cpuOfServices(system);
-        const cpuMsPerRequest = Object.fromEntries(
-          SERVICE_NAMES.map((service) => [
-            service,
-            (cpuAfter[service] - cpuBefore[service]) / Math.max(1, result.requests.total),
-          ]),
-        );
-        scenarioMeasurements.push({
-          variant: variant.label,
-          round,
-          scenario: name,
-          connections,
-          requestsPerSecond: result.requests.average,
-          p50: result.latency.p50,
-          p90: result.latency.p90,
-          p99: result.latency.p99,
-          failed: result.non2xx + result.errors + result.timeouts,
-          cpuMsPerRequest,
-        });
-        process.stdout.write(
-          `${variant.label} #${round} ${name} ×${connections}: ${result.requests.average} req/s, p99 ${result.latency.p99} ms, ` +
-            `CPU ms per request ${SERVICE_NAMES.map((service) => `${service} ${cpuMsPerRequest[service].toFixed(2)}`).join(', ')}\n`,
-        );
+        for (const each of level % 2 === 0 ? taking : [...taking].reverse()) {
+          const others = running.filter((other) => other !== each);
+          scenarioMeasurements
+            .get(each)!
+            .push(await measureLevel(each, others, name, requests.get(each)!, connections, warmUp, round));
+        }
       }
-      // The scenario's peak: its setup (the orders it buys) and every level.
-      const rss = Object.fromEntries(
-        SERVICE_NAMES.map((service: ServiceName) => [service, peakRssMiB(system.pid(service))]),
-      );
-      for (const measurement of scenarioMeasurements) measurement.peakRssMiB = rss;
-      measurements.push(...scenarioMeasurements);
+      // Each variant's peak in the scenario: its setup (the orders it buys) and every level.
+      for (const [each, ofVariant] of scenarioMeasurements) {
+        const rss = Object.fromEntries(
+          SERVICE_NAMES.map((service: ServiceName) => [service, peakRssMiB(each.system.pid(service))]),
+        );
+        for (const measurement of ofVariant) measurement.peakRssMiB = rss;
+        measurements.push(...ofVariant);
+      }
     }
     return measurements;
   } finally {
-    await system.stop();
-    sink?.server.close();
+    for (const each of running) await stopVariant(each);
+  }
+}
+
+/**
+ * Connections a running variant may hold on the server: each service's pool (node-postgres'
+ * default 10, as the yardstick's), and a few for the benchmark's own statements.
+ */
+const CONNECTIONS_PER_VARIANT = 4 * 10 + 4;
+
+/** Every variant is up at once: the server must take all their pools, or requests would fail. */
+async function expectRoomForEveryVariant(adminUrl: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ max_connections: string }>('SHOW max_connections');
+    const needed = CONNECTIONS_PER_VARIANT * VARIANTS.length + 3; // PostgreSQL's reserved ones
+    if (Number(rows[0].max_connections) < needed) {
+      throw new Error(
+        `${VARIANTS.length} variants up at once need max_connections ≥ ${needed} on the server (it has ${rows[0].max_connections}): compare fewer at a time`,
+      );
+    }
+  } finally {
+    await client.end();
   }
 }
 
 describe('benchmark', () => {
   it(`measures ${SCENARIOS.join(', ')} at ${CONNECTIONS.join(', ')} connections`, async () => {
+    if (process.env.TEST_DATABASE_URL) await expectRoomForEveryVariant(process.env.TEST_DATABASE_URL);
     const measurements: Measurement[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       // Every other round in reverse: with one order only, every scenario favoured the variant
       // that ran first (docs/benchmarks.md, round six; probably the server still busy with the
       // writes of the one before).
       const order = round % 2 === 1 ? VARIANTS : [...VARIANTS].reverse();
-      for (const variant of order) measurements.push(...(await runVariant(variant, round)));
+      measurements.push(...(await runRound(order, round)));
     }
     const report = benchReport(
       {
