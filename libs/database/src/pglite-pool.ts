@@ -3,6 +3,7 @@ import type { PGlite, Results } from '@electric-sql/pglite';
 import { EventEmitter } from 'node:events';
 import { describeError } from '@app/errors';
 import { createCluster, hasCluster } from './embedded-cluster';
+import type { StatementConfig } from './query-rows';
 
 /** The subset of a `pg` query result that TypeORM reads. */
 interface PgLikeResult {
@@ -36,8 +37,11 @@ class PgliteClient extends EventEmitter {
     super();
   }
 
-  async query(text: string, params?: unknown[]): Promise<PgLikeResult> {
+  /** As node-postgres': text and parameters, or a statement config (its name unused: PGlite runs in-process). */
+  async query(statement: string | StatementConfig, values?: unknown[]): Promise<PgLikeResult> {
     if (this.revokedAfterMs !== undefined) throw new LeaseRevokedError(this.revokedAfterMs);
+    const text = typeof statement === 'string' ? statement : statement.text;
+    const params = typeof statement === 'string' ? values : statement.values;
     if (params && params.length > 0) return toPgResult(await this.db.query(text, params));
     // Without parameters TypeORM may send several statements (migrations): run them all.
     const results = await this.db.exec(text);

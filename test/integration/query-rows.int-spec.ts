@@ -1,0 +1,162 @@
+import { DataSource, QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { isUniqueViolation, MAX_PREPARED_STATEMENTS, queryRows } from '@app/database';
+import { warrantySchema } from '../../apps/warranty/src/database/schema';
+import { WarrantyConfig } from '../../apps/warranty/src/warranty.config';
+import { describeOnEachEngine, EngineUnderTest } from '../support';
+
+/**
+ * `queryRows`, the services' way to hand-written SQL, on both engines: each text with parameters
+ * a named prepared statement on the server (parsed and planned once per connection), at most
+ * MAX_PREPARED_STATEMENTS texts; errors shaped as TypeORM's; a transaction's statements on its
+ * own connection; a released runner refused.
+ */
+function queryRowsSpecs(db: EngineUnderTest): void {
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    dataSource = db.dataSource();
+    await dataSource.query('CREATE TABLE query_rows_probe (id int PRIMARY KEY, label text NOT NULL)');
+  });
+
+  beforeEach(async () => {
+    await dataSource.query('TRUNCATE query_rows_probe');
+  });
+
+  /** The statements prepared on the connection of `manager`'s transaction, by their text. */
+  async function preparedOnThisConnection(manager: DataSource['manager'], text: string) {
+    return queryRows<{ name: string }>(
+      manager,
+      'SELECT name FROM pg_prepared_statements WHERE statement = $1',
+      [text],
+    );
+  }
+
+  it('returns the rows of a read and of a write with RETURNING', async () => {
+    const inserted = await queryRows<{ id: number }>(
+      dataSource.manager,
+      'INSERT INTO query_rows_probe (id, label) VALUES ($1, $2), ($3, $4) RETURNING id',
+      [1, 'one', 2, 'two'],
+    );
+    expect(inserted.map((row) => row.id).sort()).toEqual([1, 2]);
+    const rows = await queryRows<{ label: string }>(
+      dataSource.manager,
+      'SELECT label FROM query_rows_probe WHERE id = ANY($1::int[]) ORDER BY id',
+      [[1, 2, 3]],
+    );
+    expect(rows).toEqual([{ label: 'one' }, { label: 'two' }]);
+  });
+
+  it('runs a statement again and again with other values (the prepared one, on a server)', async () => {
+    for (let id = 1; id <= 30; id++) {
+      await queryRows(dataSource.manager, 'INSERT INTO query_rows_probe (id, label) VALUES ($1, $2)', [
+        id,
+        `n${id}`,
+      ]);
+    }
+    const [{ count }] = await queryRows<{ count: string }>(
+      dataSource.manager,
+      'SELECT count(*) AS count FROM query_rows_probe WHERE id <= $1',
+      [30],
+    );
+    expect(Number(count)).toBe(30);
+  });
+
+  it('keeps the simple protocol without parameters: a text may hold several statements', async () => {
+    await queryRows(
+      dataSource.manager,
+      "INSERT INTO query_rows_probe (id, label) VALUES (7, 'seven'); INSERT INTO query_rows_probe (id, label) VALUES (8, 'eight')",
+    );
+    const rows = await queryRows(
+      dataSource.manager,
+      'SELECT id FROM query_rows_probe WHERE id = ANY($1::int[])',
+      [[7, 8]],
+    );
+    expect(rows).toHaveLength(2);
+  });
+
+  it('throws a QueryFailedError with the SQLSTATE, as TypeORM does (a unique violation)', async () => {
+    const insert = 'INSERT INTO query_rows_probe (id, label) VALUES ($1, $2)';
+    await queryRows(dataSource.manager, insert, [1, 'first']);
+    const error = await queryRows(dataSource.manager, insert, [1, 'again']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueryFailedError);
+    expect(isUniqueViolation(error)).toBe(true);
+    // The connection (and its prepared statement) serves the next call.
+    await expect(queryRows(dataSource.manager, insert, [2, 'second'])).resolves.toEqual([]);
+  });
+
+  it("runs in the manager's transaction, and a rollback undoes it", async () => {
+    await dataSource.manager
+      .transaction(async (manager) => {
+        await queryRows(manager, 'INSERT INTO query_rows_probe (id, label) VALUES ($1, $2)', [
+          5,
+          'in a transaction',
+        ]);
+        const seen = await queryRows(manager, 'SELECT id FROM query_rows_probe WHERE id = $1', [5]);
+        expect(seen).toHaveLength(1);
+        throw new Error('roll back');
+      })
+      .catch((error: Error) => expect(error.message).toBe('roll back'));
+    await expect(
+      queryRows(dataSource.manager, 'SELECT id FROM query_rows_probe WHERE id = $1', [5]),
+    ).resolves.toEqual([]);
+  });
+
+  it("refuses a runner already released (its connection is another's by now)", async () => {
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.release();
+    await expect(queryRows(runner.manager, 'SELECT $1::int AS n', [1])).rejects.toBeInstanceOf(
+      QueryRunnerAlreadyReleasedError,
+    );
+  });
+
+  it('reads a table again after it gained a column (the prepared plan is made anew)', async () => {
+    const read = 'SELECT id, label FROM query_rows_probe WHERE id = $1';
+    await queryRows(dataSource.manager, 'INSERT INTO query_rows_probe (id, label) VALUES ($1, $2)', [
+      1,
+      'one',
+    ]);
+    await expect(queryRows(dataSource.manager, read, [1])).resolves.toEqual([{ id: 1, label: 'one' }]);
+    await dataSource.query('ALTER TABLE query_rows_probe ADD COLUMN extra int');
+    try {
+      await expect(queryRows(dataSource.manager, read, [1])).resolves.toEqual([{ id: 1, label: 'one' }]);
+    } finally {
+      await dataSource.query('ALTER TABLE query_rows_probe DROP COLUMN extra');
+    }
+  });
+
+  if (db.engine === 'postgres') {
+    it('prepares a statement with parameters once per connection, under one name per text', async () => {
+      const text = 'SELECT label FROM query_rows_probe WHERE id = $1 AND label <> $2';
+      await dataSource.manager.transaction(async (manager) => {
+        expect(await preparedOnThisConnection(manager, text)).toEqual([]);
+        await queryRows(manager, text, [1, 'x']);
+        await queryRows(manager, text, [2, 'y']);
+        const prepared = await preparedOnThisConnection(manager, text);
+        expect(prepared).toHaveLength(1);
+        expect(prepared[0].name).toMatch(/^q_[0-9a-f]{32}$/);
+      });
+    });
+
+    it(`prepares at most ${MAX_PREPARED_STATEMENTS} texts: the rest run unprepared, and all of them run`, async () => {
+      await dataSource.manager.transaction(async (manager) => {
+        for (let k = 0; k < MAX_PREPARED_STATEMENTS + 20; k++) {
+          const [row] = await queryRows<{ n: number }>(
+            manager,
+            `SELECT $1::int + ${k} AS n /* bound probe */`,
+            [1],
+          );
+          expect(row.n).toBe(1 + k);
+        }
+        const [{ count }] = await queryRows<{ count: number }>(
+          manager,
+          'SELECT count(*)::int AS count FROM pg_prepared_statements',
+          [],
+        );
+        expect(count).toBeLessThanOrEqual(MAX_PREPARED_STATEMENTS);
+      });
+    });
+  }
+}
+
+describeOnEachEngine('queryRows', WarrantyConfig, warrantySchema, queryRowsSpecs);
