@@ -230,15 +230,34 @@ interface RunningVariant {
 
 async function startVariant(variant: Variant): Promise<RunningVariant> {
   const sink = variant.tracing ? await spanSink() : undefined;
-  const system = await startSystem(variant, sink?.url);
-  // Enough stock for every purchase the benchmark makes.
-  await system.sql('warehouse', 'UPDATE items SET available_count = 100000000');
-  return { variant, system, sink };
+  let system: BenchSystem | undefined;
+  try {
+    system = await startSystem(variant, sink?.url);
+    // Enough stock for every purchase the benchmark makes.
+    await system.sql('warehouse', 'UPDATE items SET available_count = 100000000');
+    return { variant, system, sink };
+  } catch (error) {
+    // Nothing of a variant that could not start is left running.
+    await Promise.allSettled([system?.stop()]);
+    sink?.server.close();
+    throw error;
+  }
 }
 
 async function stopVariant({ system, sink }: RunningVariant): Promise<void> {
-  await system.stop();
-  sink?.server.close();
+  try {
+    await system.stop();
+  } finally {
+    sink?.server.close();
+  }
+}
+
+/** Stops every variant, even when one of them fails to stop. */
+async function stopVariants(running: RunningVariant[]): Promise<void> {
+  const failures = (await Promise.allSettled(running.map(stopVariant))).flatMap((result) =>
+    result.status === 'rejected' ? [result.reason as unknown] : [],
+  );
+  if (failures.length > 0) throw new AggregateError(failures, 'Some variants did not stop cleanly');
 }
 
 /** CPU time (ms) every service of these systems has used so far. */
@@ -247,6 +266,28 @@ function cpuOfSystems(running: RunningVariant[]): number {
     (sum, { system }) => sum + Object.values(cpuOfServices(system)).reduce((a, b) => a + b, 0),
     0,
   );
+}
+
+/** The idle variants have finished what they were still doing below this share of a core. */
+const QUIET_CPU_PERCENT = 3;
+const QUIET_SAMPLE_MS = 250;
+const QUIET_WITHIN_MS = 20_000;
+
+/**
+ * Waits until these systems are quiet: a variant whose level has just ended may still be serving
+ * the requests it had in flight (a list of 100 at 64 connections: seconds of fan-out), and would
+ * otherwise take the machine from the next one measured. Bounded: says so and goes on.
+ */
+async function untilQuiet(systems: RunningVariant[]): Promise<void> {
+  const giveUpAt = Date.now() + QUIET_WITHIN_MS;
+  let before = cpuOfSystems(systems);
+  while (Date.now() < giveUpAt) {
+    await new Promise((resolve) => setTimeout(resolve, QUIET_SAMPLE_MS));
+    const now = cpuOfSystems(systems);
+    if (((now - before) / QUIET_SAMPLE_MS) * 100 < QUIET_CPU_PERCENT) return;
+    before = now;
+  }
+  process.stdout.write(`the idle variants were still busy after ${QUIET_WITHIN_MS} ms; measuring anyway\n`);
 }
 
 /**
@@ -268,6 +309,7 @@ async function measureLevel(
   // from outside restarts the service.)
   if (process.env.TEST_DATABASE_URL) await system.sql('warehouse', 'CHECKPOINT');
   if (warmUpSeconds > 0) await drive(system.url('store'), requests, connections, warmUpSeconds);
+  await untilQuiet(others);
   const cpuBefore = cpuOfServices(system);
   const othersBefore = cpuOfSystems(others);
   const result = await drive(system.url('store'), requests, connections, SECONDS);
@@ -339,7 +381,7 @@ async function runRound(order: Variant[], round: number): Promise<Measurement[]>
     }
     return measurements;
   } finally {
-    for (const each of running) await stopVariant(each);
+    await stopVariants(running);
   }
 }
 

@@ -22,6 +22,27 @@ function queryRowsSpecs(db: EngineUnderTest): void {
     await dataSource.query('TRUNCATE query_rows_probe');
   });
 
+  /** Runs `work` with a manager bound to one connection, outside a transaction. */
+  async function onOneConnection(work: (manager: DataSource['manager']) => Promise<void>) {
+    const runner = dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await work(runner.manager);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Runs `work` while the probe table has one more column (a migration while a service runs). */
+  async function withExtraColumn(manager: DataSource['manager'], work: () => Promise<void>) {
+    await manager.query('ALTER TABLE query_rows_probe ADD COLUMN extra int');
+    try {
+      await work();
+    } finally {
+      await manager.query('ALTER TABLE query_rows_probe DROP COLUMN extra');
+    }
+  }
+
   /** The statements prepared on the connection of `manager`'s transaction, by their text. */
   async function preparedOnThisConnection(manager: DataSource['manager'], text: string) {
     return queryRows<{ name: string }>(
@@ -76,12 +97,14 @@ function queryRowsSpecs(db: EngineUnderTest): void {
 
   it('throws a QueryFailedError with the SQLSTATE, as TypeORM does (a unique violation)', async () => {
     const insert = 'INSERT INTO query_rows_probe (id, label) VALUES ($1, $2)';
-    await queryRows(dataSource.manager, insert, [1, 'first']);
-    const error = await queryRows(dataSource.manager, insert, [1, 'again']).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(QueryFailedError);
-    expect(isUniqueViolation(error)).toBe(true);
-    // The connection (and its prepared statement) serves the next call.
-    await expect(queryRows(dataSource.manager, insert, [2, 'second'])).resolves.toEqual([]);
+    await onOneConnection(async (manager) => {
+      await queryRows(manager, insert, [1, 'first']);
+      const error = await queryRows(manager, insert, [1, 'again']).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(QueryFailedError);
+      expect(isUniqueViolation(error)).toBe(true);
+      // The connection (and its prepared statement) serves the next call.
+      await expect(queryRows(manager, insert, [2, 'second'])).resolves.toEqual([]);
+    });
   });
 
   it("runs in the manager's transaction, and a rollback undoes it", async () => {
@@ -110,19 +133,18 @@ function queryRowsSpecs(db: EngineUnderTest): void {
     );
   });
 
-  it('reads a table again after it gained a column (the prepared plan is made anew)', async () => {
-    const read = 'SELECT id, label FROM query_rows_probe WHERE id = $1';
+  it('reads `*` of a table again on the same connection after the table gained a column', async () => {
+    const read = 'SELECT * FROM query_rows_probe WHERE id = $1';
     await queryRows(dataSource.manager, 'INSERT INTO query_rows_probe (id, label) VALUES ($1, $2)', [
       1,
       'one',
     ]);
-    await expect(queryRows(dataSource.manager, read, [1])).resolves.toEqual([{ id: 1, label: 'one' }]);
-    await dataSource.query('ALTER TABLE query_rows_probe ADD COLUMN extra int');
-    try {
-      await expect(queryRows(dataSource.manager, read, [1])).resolves.toEqual([{ id: 1, label: 'one' }]);
-    } finally {
-      await dataSource.query('ALTER TABLE query_rows_probe DROP COLUMN extra');
-    }
+    await onOneConnection(async (manager) => {
+      await expect(queryRows(manager, read, [1])).resolves.toEqual([{ id: 1, label: 'one' }]);
+      await withExtraColumn(manager, async () => {
+        await expect(queryRows(manager, read, [1])).resolves.toEqual([{ id: 1, label: 'one', extra: null }]);
+      });
+    });
   });
 
   if (db.engine === 'postgres') {
@@ -138,6 +160,57 @@ function queryRowsSpecs(db: EngineUnderTest): void {
       });
     });
 
+    it('fails the transaction in which a prepared `*` went stale, and prepares it anew for the next', async () => {
+      const read = 'SELECT * FROM query_rows_probe WHERE id = $1 AND label IS NOT NULL';
+      await queryRows(dataSource.manager, 'INSERT INTO query_rows_probe (id, label) VALUES ($1, $2)', [
+        1,
+        'one',
+      ]);
+      await onOneConnection(async (manager) => {
+        const runner = manager.queryRunner!;
+        await queryRows(manager, read, [1]);
+        await withExtraColumn(manager, async () => {
+          await runner.startTransaction();
+          const error = await queryRows(manager, read, [1]).catch((e: unknown) => e);
+          await runner.rollbackTransaction();
+          // The server refused the old plan, in words of its locale; the SQLSTATE is generic.
+          expect(error).toBeInstanceOf(QueryFailedError);
+          expect(error).toMatchObject({ code: '0A000', routine: 'RevalidateCachedQuery' });
+          await runner.startTransaction();
+          await expect(queryRows(manager, read, [1])).resolves.toEqual([
+            { id: 1, label: 'one', extra: null },
+          ]);
+          await runner.commitTransaction();
+        });
+      });
+    });
+
+    it('prepares a statement anew when the server no longer holds it', async () => {
+      const read = 'SELECT label FROM query_rows_probe WHERE id = $1 AND id > $2';
+      await onOneConnection(async (manager) => {
+        await queryRows(manager, read, [1, 0]);
+        const [{ name }] = await preparedOnThisConnection(manager, read);
+        // node-postgres still counts it as prepared (as after it closed one it could not bind).
+        await manager.query(`DEALLOCATE ${name}`);
+        await expect(queryRows(manager, read, [1, 0])).resolves.toEqual([]);
+        expect(await preparedOnThisConnection(manager, read)).toHaveLength(1);
+      });
+    });
+
+    it('serves a statement again after node-postgres could not encode its parameters', async () => {
+      const read = 'SELECT label FROM query_rows_probe WHERE id = $1 AND label <> $2';
+      const unencodable = {
+        toPostgres: () => {
+          throw new Error('cannot encode');
+        },
+      };
+      await onOneConnection(async (manager) => {
+        await expect(queryRows(manager, read, [1, unencodable])).rejects.toThrow('cannot encode');
+        await expect(queryRows(manager, read, [1, 'x'])).resolves.toEqual([]);
+      });
+    });
+
+    // Last: it fills this process's table of names, which the tests above rely on.
     it(`prepares at most ${MAX_PREPARED_STATEMENTS} texts: the rest run unprepared, and all of them run`, async () => {
       await dataSource.manager.transaction(async (manager) => {
         for (let k = 0; k < MAX_PREPARED_STATEMENTS + 20; k++) {
@@ -150,9 +223,10 @@ function queryRowsSpecs(db: EngineUnderTest): void {
         }
         const [{ count }] = await queryRows<{ count: number }>(
           manager,
-          'SELECT count(*)::int AS count FROM pg_prepared_statements',
+          "SELECT count(*)::int AS count FROM pg_prepared_statements WHERE statement LIKE '%bound probe%'",
           [],
         );
+        expect(count).toBeGreaterThan(0);
         expect(count).toBeLessThanOrEqual(MAX_PREPARED_STATEMENTS);
       });
     });

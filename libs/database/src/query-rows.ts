@@ -33,17 +33,51 @@ function statementName(sql: string): string | undefined {
 }
 
 /**
+ * Per connection, the texts whose prepared statement the server can no longer run, and the name
+ * each is prepared under instead: a fresh name makes node-postgres parse the text again, where
+ * the old one would fail on every call for the connection's life.
+ */
+const renamedStatements = new WeakMap<StatementClient, Map<string, string>>();
+let renames = 0;
+
+function nameOnConnection(client: StatementClient, sql: string): string | undefined {
+  return renamedStatements.get(client)?.get(sql) ?? statementName(sql);
+}
+
+function prepareAnew(client: StatementClient, sql: string): void {
+  const base = statementName(sql);
+  if (base === undefined) return;
+  let names = renamedStatements.get(client);
+  if (names === undefined) renamedStatements.set(client, (names = new Map<string, string>()));
+  names.set(sql, `${base}_${++renames}`);
+}
+
+/**
+ * The server no longer runs the prepared statement: a column it returns changed type or number
+ * since it was planned (a migration while the service runs — "cached plan must not change result
+ * type"), or it is gone (node-postgres closes a statement whose parameters it could not encode
+ * but still counts it as prepared).
+ */
+function isStalePreparedStatement({ driverError }: QueryFailedError): boolean {
+  const { code, routine } = driverError as { code?: string; routine?: string };
+  // The routine that raises it rather than the message, which the server's locale translates.
+  return code === '26000' || (code === '0A000' && routine === 'RevalidateCachedQuery');
+}
+
+/**
  * Runs hand-written SQL (a conditional update, a CTE, a hot read) and returns its rows, in the
- * manager's transaction if it has one. Each text with parameters is a named prepared statement: the server
- * parses and plans it on a connection's first use only, which halves its CPU for the short
- * statements the services make (docs/benchmarks.md, round eleven). The statement goes to the
+ * manager's transaction if it has one. Each text with parameters is a named prepared statement:
+ * the server parses and plans it on a connection's first use only, which halves its CPU for the
+ * short statements the services make (docs/benchmarks.md, round eleven). The statement goes to the
  * runner's connection directly — TypeORM's `query` sends text only — and its errors are wrapped
  * as TypeORM's are (QueryFailedError), which the error mapping reads.
  *
- * A prepared plan survives migrations: the server plans it again when a table it reads changes;
- * only a change of a selected column's type would fail it ("cached plan must not change result
- * type") until the connection is replaced: the statements name their columns, and the
- * migrations add columns rather than retype them.
+ * A prepared plan survives most migrations: the server plans it again when a table it reads
+ * changes. When the change alters what the statement returns (a `*` over a table that gained a
+ * column, a retyped column), the server refuses the old plan: the text is prepared again under a
+ * new name on that connection, and run again at once outside a transaction (inside one, the
+ * refusal has aborted it: the caller's transaction fails once, as on any lost connection). The
+ * services' statements name their columns, so that adding a column changes none of them.
  */
 export async function queryRows<T>(
   manager: EntityManager,
@@ -55,15 +89,24 @@ export async function queryRows<T>(
     // A released runner's connection is back in the pool, or gone with its session.
     if (runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
     const client = (await runner.connect()) as StatementClient;
-    // Without parameters, the simple protocol as before (a text may hold several statements).
-    const name = params.length > 0 ? statementName(sql) : undefined;
+    const run = async (): Promise<T[]> => {
+      // Without parameters, the simple protocol as before (a text may hold several statements).
+      const name = params.length > 0 ? nameOnConnection(client, sql) : undefined;
+      try {
+        const statement =
+          name === undefined ? { text: sql, values: params } : { name, text: sql, values: params };
+        return (await client.query(statement)).rows as T[];
+      } catch (error) {
+        throw new QueryFailedError(sql, params, error as Error);
+      }
+    };
     try {
-      const result = await client.query(
-        name === undefined ? { text: sql, values: params } : { name, text: sql, values: params },
-      );
-      return result.rows as T[];
+      return await run();
     } catch (error) {
-      throw new QueryFailedError(sql, params, error as Error);
+      if (!isStalePreparedStatement(error as QueryFailedError)) throw error;
+      prepareAnew(client, sql);
+      if (runner.isTransactionActive) throw error;
+      return await run();
     }
   } finally {
     if (!manager.queryRunner) await runner.release();

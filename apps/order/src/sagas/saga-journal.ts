@@ -68,6 +68,30 @@ interface SagaRow {
   updated_at: Date;
 }
 
+/**
+ * The columns a saga is read with, named: a prepared `*` would be refused once a migration adds
+ * a column (query-rows.ts).
+ */
+const SAGA_COLUMNS = (
+  [
+    'id',
+    'kind',
+    'order_uid',
+    'user_uid',
+    'model',
+    'size',
+    'item_uid',
+    'state',
+    'request_key',
+    'attempts',
+    'next_attempt_at',
+    'locked_until',
+    'last_error',
+    'created_at',
+    'updated_at',
+  ] satisfies (keyof SagaRow)[]
+).join(', ');
+
 function fromRow(row: SagaRow): OrderSaga {
   return Object.assign(new OrderSaga(), {
     id: row.id,
@@ -101,7 +125,7 @@ const INSERT_SAGA = `INSERT INTO order_saga
   (kind, order_uid, user_uid, model, size, item_uid, request_key, state, locked_until, next_attempt_at)
   SELECT $1, $2, $3, $4, $5, $6, $7, $8, claimed_until, claimed_until
   FROM (SELECT now() + $9::int * interval '1 millisecond' AS claimed_until) AS claim
-  RETURNING *`;
+  RETURNING ${SAGA_COLUMNS}`;
 
 /**
  * The durable record of every purchase and refund saga (table order_saga). Every state change
@@ -121,7 +145,7 @@ export class SagaJournal {
   async findByRequestKey(kind: SagaKind, requestKey: string): Promise<OrderSaga | undefined> {
     const [row] = await queryRows<SagaRow>(
       this.sagas.manager,
-      `SELECT * FROM order_saga WHERE kind = $1 AND request_key = $2 AND state <> 'ROLLED_BACK'`,
+      `SELECT ${SAGA_COLUMNS} FROM order_saga WHERE kind = $1 AND request_key = $2 AND state <> 'ROLLED_BACK'`,
       [kind, requestKey],
     );
     return row ? fromRow(row) : undefined;
@@ -131,7 +155,7 @@ export class SagaJournal {
   async findCommittedRefund(orderUid: string): Promise<OrderSaga | undefined> {
     const [row] = await queryRows<SagaRow>(
       this.sagas.manager,
-      `SELECT * FROM order_saga WHERE order_uid = $1 AND kind = 'REFUND' AND state IN ('COMMITTED', 'COMPLETED')`,
+      `SELECT ${SAGA_COLUMNS} FROM order_saga WHERE order_uid = $1 AND kind = 'REFUND' AND state IN ('COMMITTED', 'COMPLETED')`,
       [orderUid],
     );
     return row ? fromRow(row) : undefined;
@@ -231,7 +255,7 @@ export class SagaJournal {
        SET state = 'COMPENSATING', attempts = attempts + 1, last_error = $3,
            locked_until = now() + $2::int * interval '1 millisecond', next_attempt_at = now(), updated_at = now()
        WHERE id = $1 AND state = 'STARTED'
-       RETURNING *`,
+       RETURNING ${SAGA_COLUMNS}`,
       [id, this.timing.claimMs, clipErrorText(error)],
     );
     return row ? fromRow(row) : undefined;
@@ -283,7 +307,7 @@ export class SagaJournal {
            updated_at = now()
        WHERE id = (SELECT id FROM order_saga WHERE ${IS_DUE} ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
          AND (${IS_DUE})
-       RETURNING *`,
+       RETURNING ${SAGA_COLUMNS}`,
       [this.timing.staleAfterMs, this.timing.claimMs],
     );
     return row ? fromRow(row) : undefined;
