@@ -1,5 +1,5 @@
 import { DataSource, QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
-import { isUniqueViolation, MAX_PREPARED_STATEMENTS, queryRows } from '@app/database';
+import { isDatabaseUnavailable, isUniqueViolation, MAX_PREPARED_STATEMENTS, queryRows } from '@app/database';
 import { warrantySchema } from '../../apps/warranty/src/database/schema';
 import { WarrantyConfig } from '../../apps/warranty/src/warranty.config';
 import { describeOnEachEngine, EngineUnderTest } from '../support';
@@ -176,6 +176,8 @@ function queryRowsSpecs(db: EngineUnderTest): void {
           // The server refused the old plan, in words of its locale; the SQLSTATE is generic.
           expect(error).toBeInstanceOf(QueryFailedError);
           expect(error).toMatchObject({ code: '0A000', routine: 'RevalidateCachedQuery' });
+          // A 503: the transaction's repeat succeeds.
+          expect(isDatabaseUnavailable(error)).toBe(true);
           await runner.startTransaction();
           await expect(queryRows(manager, read, [1])).resolves.toEqual([
             { id: 1, label: 'one', extra: null },

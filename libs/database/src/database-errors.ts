@@ -1,10 +1,17 @@
 import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import { QUERY_READ_TIMEOUT } from './deadline-client';
 
+interface ServerError {
+  code?: string;
+  routine?: string;
+}
+
+function serverErrorOf(error: unknown): ServerError | undefined {
+  return error instanceof QueryFailedError ? (error.driverError as ServerError | undefined) : undefined;
+}
+
 function sqlStateOf(error: unknown): string | undefined {
-  return error instanceof QueryFailedError
-    ? (error.driverError as { code?: string } | undefined)?.code
-    : undefined;
+  return serverErrorOf(error)?.code;
 }
 
 /** SQLSTATE 23505: a row with the same unique key exists already. */
@@ -15,6 +22,17 @@ export function isUniqueViolation(error: unknown): boolean {
 /** SQLSTATE 23514: a CHECK constraint refused the row (e.g. a count that would go negative). */
 export function isCheckViolation(error: unknown): boolean {
   return sqlStateOf(error) === '23514';
+}
+
+/**
+ * A prepared statement the server no longer runs: a migration changed what it returns (0A000 as
+ * raised by RevalidateCachedQuery, "cached plan must not change result type"; told by the routine,
+ * as the message is in the server's locale), or it is gone (26000). queryRows prepares it anew;
+ * a transaction it aborted succeeds when repeated.
+ */
+export function isStalePreparedStatement(error: unknown): boolean {
+  const { code, routine } = serverErrorOf(error) ?? {};
+  return code === '26000' || (code === '0A000' && routine === 'RevalidateCachedQuery');
 }
 
 /**
@@ -44,9 +62,11 @@ const UNAVAILABLE_MESSAGE =
  * The service's database is unreachable for now (restarting, shut down, network) or did not
  * answer in time: a 503, not a 500, and a retry after the database is back succeeds. Like any
  * lost answer, a statement the server had already received may still take effect (a COMMIT cut
- * off before its answer): the sagas and the Idempotency-Key make the retry safe.
+ * off before its answer): the sagas and the Idempotency-Key make the retry safe. A transaction
+ * that met a stale prepared statement is a 503 too: its repeat finds the statement prepared anew.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  if (isStalePreparedStatement(error)) return true;
   // A transaction whose session the server ended: TypeORM released its connection on the error
   // event. (Also what a runner used after its own release throws: no service keeps runners.)
   if (error instanceof QueryRunnerAlreadyReleasedError) return true;

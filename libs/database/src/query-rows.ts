@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type EntityManager, QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
+import { isStalePreparedStatement } from './database-errors';
 
 /** A statement as node-postgres takes it: with a name, the server parses and plans it once per connection. */
 export interface StatementConfig {
@@ -53,18 +54,6 @@ function prepareAnew(client: StatementClient, sql: string): void {
 }
 
 /**
- * The server no longer runs the prepared statement: a column it returns changed type or number
- * since it was planned (a migration while the service runs — "cached plan must not change result
- * type"), or it is gone (node-postgres closes a statement whose parameters it could not encode
- * but still counts it as prepared).
- */
-function isStalePreparedStatement({ driverError }: QueryFailedError): boolean {
-  const { code, routine } = driverError as { code?: string; routine?: string };
-  // The routine that raises it rather than the message, which the server's locale translates.
-  return code === '26000' || (code === '0A000' && routine === 'RevalidateCachedQuery');
-}
-
-/**
  * Runs hand-written SQL (a conditional update, a CTE, a hot read) and returns its rows, in the
  * manager's transaction if it has one. Each text with parameters is a named prepared statement:
  * the server parses and plans it on a connection's first use only, which halves its CPU for the
@@ -103,7 +92,7 @@ export async function queryRows<T>(
     try {
       return await run();
     } catch (error) {
-      if (!isStalePreparedStatement(error as QueryFailedError)) throw error;
+      if (!isStalePreparedStatement(error)) throw error;
       prepareAnew(client, sql);
       if (runner.isTransactionActive) throw error;
       return await run();
