@@ -268,7 +268,10 @@ function cpuOfSystems(running: RunningVariant[]): number {
   );
 }
 
-/** CPU time (ms) the whole machine has been busy so far: every process, PostgreSQL's included. */
+/**
+ * CPU time (ms) the whole machine has been busy so far: every process, PostgreSQL's included
+ * (idle and iowait left out; guest time is within user). Linux counts in USER_HZ, 100 per second.
+ */
 function busyMsOfMachine(): number {
   // /proc/stat's first line: user nice system idle iowait irq softirq steal …, in ticks of 10 ms.
   const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
@@ -398,10 +401,15 @@ async function runRound(order: Variant[], round: number): Promise<Measurement[]>
         measurements.push(...ofVariant);
       }
     }
-    return measurements;
-  } finally {
-    await stopVariants(running);
+  } catch (error) {
+    // The round's own failure is the one reported; a variant that also fails to stop is printed.
+    await stopVariants(running).catch((stopError: unknown) => {
+      process.stderr.write(`${String(stopError)}\n`);
+    });
+    throw error;
   }
+  await stopVariants(running);
+  return measurements;
 }
 
 /**

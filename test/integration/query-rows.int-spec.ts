@@ -33,6 +33,26 @@ function queryRowsSpecs(db: EngineUnderTest): void {
     }
   }
 
+  /** Runs `work` in a transaction on the connection of `manager`, rolled back if it fails. */
+  async function inTransaction<T>(manager: DataSource['manager'], work: () => Promise<T>): Promise<T> {
+    const runner = manager.queryRunner!;
+    await runner.startTransaction();
+    try {
+      const result = await work();
+      await runner.commitTransaction();
+      return result;
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+    }
+  }
+
+  async function insertOne(): Promise<void> {
+    await queryRows(dataSource.manager, 'INSERT INTO query_rows_probe (id, label) VALUES ($1, $2)', [
+      1,
+      'one',
+    ]);
+  }
+
   /** Runs `work` while the probe table has one more column (a migration while a service runs). */
   async function withExtraColumn(manager: DataSource['manager'], work: () => Promise<void>) {
     await manager.query('ALTER TABLE query_rows_probe ADD COLUMN extra int');
@@ -135,10 +155,7 @@ function queryRowsSpecs(db: EngineUnderTest): void {
 
   it('reads `*` of a table again on the same connection after the table gained a column', async () => {
     const read = 'SELECT * FROM query_rows_probe WHERE id = $1';
-    await queryRows(dataSource.manager, 'INSERT INTO query_rows_probe (id, label) VALUES ($1, $2)', [
-      1,
-      'one',
-    ]);
+    await insertOne();
     await onOneConnection(async (manager) => {
       await expect(queryRows(manager, read, [1])).resolves.toEqual([{ id: 1, label: 'one' }]);
       await withExtraColumn(manager, async () => {
@@ -162,27 +179,59 @@ function queryRowsSpecs(db: EngineUnderTest): void {
 
     it('fails the transaction in which a prepared `*` went stale, and prepares it anew for the next', async () => {
       const read = 'SELECT * FROM query_rows_probe WHERE id = $1 AND label IS NOT NULL';
-      await queryRows(dataSource.manager, 'INSERT INTO query_rows_probe (id, label) VALUES ($1, $2)', [
-        1,
-        'one',
-      ]);
+      await insertOne();
       await onOneConnection(async (manager) => {
         const runner = manager.queryRunner!;
         await queryRows(manager, read, [1]);
         await withExtraColumn(manager, async () => {
-          await runner.startTransaction();
-          const error = await queryRows(manager, read, [1]).catch((e: unknown) => e);
-          await runner.rollbackTransaction();
+          const error = await inTransaction(manager, () => queryRows(manager, read, [1])).catch(
+            (e: unknown) => e,
+          );
           // The server refused the old plan, in words of its locale; the SQLSTATE is generic.
           expect(error).toBeInstanceOf(QueryFailedError);
           expect(error).toMatchObject({ code: '0A000', routine: 'RevalidateCachedQuery' });
           // A 503: the transaction's repeat succeeds.
           expect(isDatabaseUnavailable(error)).toBe(true);
-          await runner.startTransaction();
-          await expect(queryRows(manager, read, [1])).resolves.toEqual([
+          await expect(inTransaction(manager, () => queryRows(manager, read, [1]))).resolves.toEqual([
             { id: 1, label: 'one', extra: null },
           ]);
-          await runner.commitTransaction();
+          expect(runner.isTransactionActive).toBe(false);
+        });
+      });
+    });
+
+    it('does not run a stale statement again inside a transaction begun by hand', async () => {
+      const read = 'SELECT * FROM query_rows_probe WHERE id = $1 AND id < $2';
+      await insertOne();
+      await onOneConnection(async (manager) => {
+        await queryRows(manager, read, [1, 10]);
+        await withExtraColumn(manager, async () => {
+          await manager.query('BEGIN');
+          try {
+            // Run again, it would meet the aborted transaction (25P02) instead.
+            await expect(queryRows(manager, read, [1, 10])).rejects.toMatchObject({ code: '0A000' });
+          } finally {
+            await manager.query('ROLLBACK');
+          }
+        });
+      });
+    });
+
+    it('prepares a stale statement anew on every connection once one of them met it', async () => {
+      const read = 'SELECT * FROM query_rows_probe WHERE id = $1 AND id <> $2';
+      await insertOne();
+      await onOneConnection(async (first) => {
+        await onOneConnection(async (second) => {
+          await queryRows(first, read, [1, 0]);
+          await queryRows(second, read, [1, 0]);
+          await withExtraColumn(first, async () => {
+            // Outside a transaction: refused, prepared anew, run again.
+            await expect(queryRows(first, read, [1, 0])).resolves.toHaveLength(1);
+            // The other connection's first transaction after it runs the new name at once.
+            await expect(inTransaction(second, () => queryRows(second, read, [1, 0]))).resolves.toEqual([
+              { id: 1, label: 'one', extra: null },
+            ]);
+          });
         });
       });
     });
@@ -200,7 +249,7 @@ function queryRowsSpecs(db: EngineUnderTest): void {
     });
 
     it('serves a statement again after node-postgres could not encode its parameters', async () => {
-      const read = 'SELECT label FROM query_rows_probe WHERE id = $1 AND label <> $2';
+      const read = 'SELECT label FROM query_rows_probe WHERE id = $1 AND label > $2';
       const unencodable = {
         toPostgres: () => {
           throw new Error('cannot encode');

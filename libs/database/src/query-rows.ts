@@ -12,6 +12,8 @@ export interface StatementConfig {
 /** What queryRows needs of a connection: node-postgres' client, or the embedded engine's look-alike. */
 interface StatementClient {
   query(statement: StatementConfig): Promise<{ rows: unknown[] }>;
+  /** node-postgres': 'I' outside a transaction ('T' in one, 'E' in a failed one). */
+  getTransactionStatus?(): string;
 }
 
 /**
@@ -21,36 +23,32 @@ interface StatementClient {
  */
 export const MAX_PREPARED_STATEMENTS = 256;
 
+/** Each prepared text's name: a hash of it, and a generation once it had to be prepared anew. */
 const statementNames = new Map<string, string>();
+let generations = 0;
+
+function baseName(sql: string): string {
+  return `q_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
+}
 
 /** One name per text on every connection (node-postgres refuses one name for two texts). */
 function statementName(sql: string): string | undefined {
   let name = statementNames.get(sql);
   if (name === undefined && statementNames.size < MAX_PREPARED_STATEMENTS) {
-    name = `q_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
+    name = baseName(sql);
     statementNames.set(sql, name);
   }
   return name;
 }
 
 /**
- * Per connection, the texts whose prepared statement the server can no longer run, and the name
- * each is prepared under instead: a fresh name makes node-postgres parse the text again, where
- * the old one would fail on every call for the connection's life.
+ * The server refused the statement prepared under `staleName`: every connection prepares the
+ * text again under a new name on its next use of it — a migration has made it stale on all of
+ * them, not only on the one that met it first. (The stale statement stays on each connection,
+ * unused, until the connection closes: one per text and migration.)
  */
-const renamedStatements = new WeakMap<StatementClient, Map<string, string>>();
-let renames = 0;
-
-function nameOnConnection(client: StatementClient, sql: string): string | undefined {
-  return renamedStatements.get(client)?.get(sql) ?? statementName(sql);
-}
-
-function prepareAnew(client: StatementClient, sql: string): void {
-  const base = statementName(sql);
-  if (base === undefined) return;
-  let names = renamedStatements.get(client);
-  if (names === undefined) renamedStatements.set(client, (names = new Map<string, string>()));
-  names.set(sql, `${base}_${++renames}`);
+function prepareAnew(sql: string, staleName: string): void {
+  if (statementNames.get(sql) === staleName) statementNames.set(sql, `${baseName(sql)}_${++generations}`);
 }
 
 /**
@@ -64,9 +62,10 @@ function prepareAnew(client: StatementClient, sql: string): void {
  * A prepared plan survives most migrations: the server plans it again when a table it reads
  * changes. When the change alters what the statement returns (a `*` over a table that gained a
  * column, a retyped column), the server refuses the old plan: the text is prepared again under a
- * new name on that connection, and run again at once outside a transaction (inside one, the
- * refusal has aborted it: the caller's transaction fails once, as on any lost connection). The
- * services' statements name their columns, so that adding a column changes none of them.
+ * new name — on every connection, as each holds the stale plan — and run again at once outside a
+ * transaction. Inside one, the refusal has aborted it: that transaction fails (a 503), and its
+ * repeat runs the new name. The services' statements name their columns, so that adding a column
+ * changes none of them.
  */
 export async function queryRows<T>(
   manager: EntityManager,
@@ -78,9 +77,7 @@ export async function queryRows<T>(
     // A released runner's connection is back in the pool, or gone with its session.
     if (runner.isReleased) throw new QueryRunnerAlreadyReleasedError();
     const client = (await runner.connect()) as StatementClient;
-    const run = async (): Promise<T[]> => {
-      // Without parameters, the simple protocol as before (a text may hold several statements).
-      const name = params.length > 0 ? nameOnConnection(client, sql) : undefined;
+    const execute = async (name: string | undefined): Promise<T[]> => {
       try {
         const statement =
           name === undefined ? { text: sql, values: params } : { name, text: sql, values: params };
@@ -89,13 +86,16 @@ export async function queryRows<T>(
         throw new QueryFailedError(sql, params, error as Error);
       }
     };
+    // Without parameters, the simple protocol as before (a text may hold several statements).
+    const name = params.length > 0 ? statementName(sql) : undefined;
     try {
-      return await run();
+      return await execute(name);
     } catch (error) {
-      if (!isStalePreparedStatement(error)) throw error;
-      prepareAnew(client, sql);
-      if (runner.isTransactionActive) throw error;
-      return await run();
+      if (name === undefined || !isStalePreparedStatement(error)) throw error;
+      prepareAnew(sql, name);
+      // In a transaction (TypeORM's, or one begun by hand), the refusal has aborted it.
+      if (runner.isTransactionActive || (client.getTransactionStatus?.() ?? 'I') !== 'I') throw error;
+      return await execute(statementName(sql));
     }
   } finally {
     if (!manager.queryRunner) await runner.release();

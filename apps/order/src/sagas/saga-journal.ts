@@ -70,27 +70,25 @@ interface SagaRow {
 
 /**
  * The columns a saga is read with, named: a prepared `*` would be refused once a migration adds
- * a column (query-rows.ts).
+ * a column (query-rows.ts). A record, so that a field of SagaRow cannot be left out.
  */
-const SAGA_COLUMNS = (
-  [
-    'id',
-    'kind',
-    'order_uid',
-    'user_uid',
-    'model',
-    'size',
-    'item_uid',
-    'state',
-    'request_key',
-    'attempts',
-    'next_attempt_at',
-    'locked_until',
-    'last_error',
-    'created_at',
-    'updated_at',
-  ] satisfies (keyof SagaRow)[]
-).join(', ');
+const SAGA_COLUMNS = Object.keys({
+  id: true,
+  kind: true,
+  order_uid: true,
+  user_uid: true,
+  model: true,
+  size: true,
+  item_uid: true,
+  state: true,
+  request_key: true,
+  attempts: true,
+  next_attempt_at: true,
+  locked_until: true,
+  last_error: true,
+  created_at: true,
+  updated_at: true,
+} satisfies Record<keyof SagaRow, true>).join(', ');
 
 function fromRow(row: SagaRow): OrderSaga {
   return Object.assign(new OrderSaga(), {
