@@ -252,11 +252,13 @@ async function stopVariant({ system, sink }: RunningVariant): Promise<void> {
   }
 }
 
-/** Stops every variant, even when one of them fails to stop. */
+/** Stops every variant, even when one of them fails to stop; prints each failure, then throws. */
 async function stopVariants(running: RunningVariant[]): Promise<void> {
   const failures = (await Promise.allSettled(running.map(stopVariant))).flatMap((result) =>
     result.status === 'rejected' ? [result.reason as unknown] : [],
   );
+  for (const failure of failures)
+    process.stderr.write(`a variant did not stop cleanly: ${String(failure)}\n`);
   if (failures.length > 0) throw new AggregateError(failures, 'Some variants did not stop cleanly');
 }
 
@@ -403,9 +405,7 @@ async function runRound(order: Variant[], round: number): Promise<Measurement[]>
     }
   } catch (error) {
     // The round's own failure is the one reported; a variant that also fails to stop is printed.
-    await stopVariants(running).catch((stopError: unknown) => {
-      process.stderr.write(`${String(stopError)}\n`);
-    });
+    await stopVariants(running).catch(() => undefined);
     throw error;
   }
   await stopVariants(running);

@@ -213,6 +213,7 @@ function queryRowsSpecs(db: EngineUnderTest): void {
           } finally {
             await manager.query('ROLLBACK');
           }
+          await expect(queryRows(manager, read, [1, 10])).resolves.toHaveLength(1);
         });
       });
     });
@@ -231,20 +232,28 @@ function queryRowsSpecs(db: EngineUnderTest): void {
             await expect(inTransaction(second, () => queryRows(second, read, [1, 0]))).resolves.toEqual([
               { id: 1, label: 'one', extra: null },
             ]);
+            const names = (await preparedOnThisConnection(second, read)).map(({ name }) => name);
+            expect(names).toEqual(expect.arrayContaining([expect.stringMatching(/^q_[0-9a-f]{32}_\d+$/)]));
           });
         });
       });
     });
 
-    it('prepares a statement anew when the server no longer holds it', async () => {
+    it('prepares a statement anew on the connection that no longer holds it, and there only', async () => {
       const read = 'SELECT label FROM query_rows_probe WHERE id = $1 AND id > $2';
-      await onOneConnection(async (manager) => {
-        await queryRows(manager, read, [1, 0]);
-        const [{ name }] = await preparedOnThisConnection(manager, read);
-        // node-postgres still counts it as prepared (as after it closed one it could not bind).
-        await manager.query(`DEALLOCATE ${name}`);
-        await expect(queryRows(manager, read, [1, 0])).resolves.toEqual([]);
-        expect(await preparedOnThisConnection(manager, read)).toHaveLength(1);
+      await onOneConnection(async (first) => {
+        await onOneConnection(async (second) => {
+          await queryRows(first, read, [1, 0]);
+          await queryRows(second, read, [1, 0]);
+          const [{ name }] = await preparedOnThisConnection(first, read);
+          // node-postgres still counts it as prepared (as after it closed one it could not bind).
+          await first.query(`DEALLOCATE ${name}`);
+          await expect(queryRows(first, read, [1, 0])).resolves.toEqual([]);
+          expect(await preparedOnThisConnection(first, read)).toHaveLength(1);
+          // The other connection's statement was never missing: it goes on serving.
+          await queryRows(second, read, [1, 0]);
+          expect(await preparedOnThisConnection(second, read)).toEqual([{ name }]);
+        });
       });
     });
 

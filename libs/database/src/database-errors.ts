@@ -25,14 +25,22 @@ export function isCheckViolation(error: unknown): boolean {
 }
 
 /**
+ * A prepared statement the server does not hold on that connection (26000): node-postgres closes
+ * one whose parameters it could not encode, yet counts it as prepared.
+ */
+export function isMissingPreparedStatement(error: unknown): boolean {
+  return sqlStateOf(error) === '26000';
+}
+
+/**
  * A prepared statement the server no longer runs: a migration changed what it returns (0A000 as
  * raised by RevalidateCachedQuery, "cached plan must not change result type"; told by the routine,
- * as the message is in the server's locale), or it is gone (26000). queryRows prepares it anew;
- * a transaction it aborted succeeds when repeated.
+ * as the message is in the server's locale), or it is missing (26000). queryRows prepares it
+ * anew; a transaction it aborted succeeds when repeated.
  */
 export function isStalePreparedStatement(error: unknown): boolean {
   const { code, routine } = serverErrorOf(error) ?? {};
-  return code === '26000' || (code === '0A000' && routine === 'RevalidateCachedQuery');
+  return isMissingPreparedStatement(error) || (code === '0A000' && routine === 'RevalidateCachedQuery');
 }
 
 /**

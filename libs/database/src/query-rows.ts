@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type EntityManager, QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
-import { isStalePreparedStatement } from './database-errors';
+import { isMissingPreparedStatement, isStalePreparedStatement } from './database-errors';
 
 /** A statement as node-postgres takes it: with a name, the server parses and plans it once per connection. */
 export interface StatementConfig {
@@ -17,23 +17,30 @@ interface StatementClient {
 }
 
 /**
- * Distinct statement texts prepared per process (and so per connection at most): the services'
- * hand-written statements are constants, far fewer; should a text ever be built per call, the
- * texts past this bound run unprepared rather than fill every connection with statements.
+ * Distinct statement texts prepared per process: the services' hand-written statements are
+ * constants, far fewer; should a text ever be built per call, the texts past this bound run
+ * unprepared rather than fill every connection with statements. (A connection also keeps, unused,
+ * each statement the server refused on it, until it closes.)
  */
 export const MAX_PREPARED_STATEMENTS = 256;
 
-/** Each prepared text's name: a hash of it, and a generation once it had to be prepared anew. */
+/** Each prepared text's name on every connection: a hash of it, then a new one per migration that made it stale. */
 const statementNames = new Map<string, string>();
-let generations = 0;
+/** Per connection, the texts prepared there under a name of their own (their statement went missing there). */
+const connectionNames = new WeakMap<StatementClient, Map<string, string>>();
+let renames = 0;
 
 function baseName(sql: string): string {
   return `q_${createHash('sha256').update(sql).digest('hex').slice(0, 32)}`;
 }
 
-/** One name per text on every connection (node-postgres refuses one name for two texts). */
-function statementName(sql: string): string | undefined {
-  let name = statementNames.get(sql);
+function freshName(sql: string): string {
+  return `${baseName(sql)}_${++renames}`;
+}
+
+/** The text's name on this connection (node-postgres refuses one name for two texts). */
+function statementName(client: StatementClient, sql: string): string | undefined {
+  let name = connectionNames.get(client)?.get(sql) ?? statementNames.get(sql);
   if (name === undefined && statementNames.size < MAX_PREPARED_STATEMENTS) {
     name = baseName(sql);
     statementNames.set(sql, name);
@@ -42,13 +49,20 @@ function statementName(sql: string): string | undefined {
 }
 
 /**
- * The server refused the statement prepared under `staleName`: every connection prepares the
- * text again under a new name on its next use of it — a migration has made it stale on all of
- * them, not only on the one that met it first. (The stale statement stays on each connection,
- * unused, until the connection closes: one per text and migration.)
+ * The server refused the statement prepared on `client` under `staleName`; the text is prepared
+ * again under a new name on next use. A plan a migration made stale is stale on every connection
+ * that holds it: the text is renamed for all of them, so that each meets the refusal once at
+ * most, not on every call. A statement gone missing (or a name of the connection's own) is
+ * renamed on this connection only.
  */
-function prepareAnew(sql: string, staleName: string): void {
-  if (statementNames.get(sql) === staleName) statementNames.set(sql, `${baseName(sql)}_${++generations}`);
+function prepareAnew(client: StatementClient, sql: string, staleName: string, error: unknown): void {
+  const ownNames = connectionNames.get(client);
+  if (isMissingPreparedStatement(error) || ownNames?.get(sql) === staleName) {
+    connectionNames.set(client, (ownNames ?? new Map<string, string>()).set(sql, freshName(sql)));
+  } else if (statementNames.get(sql) === staleName) {
+    // Not when another connection has renamed it since this call began.
+    statementNames.set(sql, freshName(sql));
+  }
 }
 
 /**
@@ -63,7 +77,7 @@ function prepareAnew(sql: string, staleName: string): void {
  * changes. When the change alters what the statement returns (a `*` over a table that gained a
  * column, a retyped column), the server refuses the old plan: the text is prepared again under a
  * new name — on every connection, as each holds the stale plan — and run again at once outside a
- * transaction. Inside one, the refusal has aborted it: that transaction fails (a 503), and its
+ * transaction (`prepareAnew`). Inside one, the refusal has aborted it: that transaction fails (a 503), and its
  * repeat runs the new name. The services' statements name their columns, so that adding a column
  * changes none of them.
  */
@@ -87,15 +101,15 @@ export async function queryRows<T>(
       }
     };
     // Without parameters, the simple protocol as before (a text may hold several statements).
-    const name = params.length > 0 ? statementName(sql) : undefined;
+    const name = params.length > 0 ? statementName(client, sql) : undefined;
     try {
       return await execute(name);
     } catch (error) {
       if (name === undefined || !isStalePreparedStatement(error)) throw error;
-      prepareAnew(sql, name);
+      prepareAnew(client, sql, name, error);
       // In a transaction (TypeORM's, or one begun by hand), the refusal has aborted it.
       if (runner.isTransactionActive || (client.getTransactionStatus?.() ?? 'I') !== 'I') throw error;
-      return await execute(statementName(sql));
+      return await execute(statementName(client, sql));
     }
   } finally {
     if (!manager.queryRunner) await runner.release();
