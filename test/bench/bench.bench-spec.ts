@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
-import { paths, SERVICE_NAMES, ServiceName, TestSystem } from '../support';
+import { delay, paths, SERVICE_NAMES, ServiceName, TestSystem } from '../support';
 import { benchReport, Measurement, Variant } from './bench-report';
 import { YardstickSystem } from './yardstick-system';
 
@@ -297,11 +297,11 @@ const QUIET_WITHIN_MS = 20_000;
  * either would take the machine from the variant measured (a first level once ran at half the
  * speed of the next, at its usual CPU per request). Bounded: says so and goes on.
  */
-async function untilQuiet(): Promise<void> {
+async function untilMachineQuiet(): Promise<void> {
   const startedAt = Date.now();
   let before = busyMsOfMachine();
   while (Date.now() - startedAt < QUIET_WITHIN_MS) {
-    await new Promise((resolve) => setTimeout(resolve, QUIET_SAMPLE_MS));
+    await delay(QUIET_SAMPLE_MS);
     const now = busyMsOfMachine();
     if (((now - before) / QUIET_SAMPLE_MS) * 100 < QUIET_CPU_PERCENT) {
       const waitedMs = Date.now() - startedAt;
@@ -333,7 +333,7 @@ async function measureLevel(
   // from outside restarts the service.)
   if (process.env.TEST_DATABASE_URL) await system.sql('warehouse', 'CHECKPOINT');
   if (warmUpSeconds > 0) await drive(system.url('store'), requests, connections, warmUpSeconds);
-  await untilQuiet();
+  await untilMachineQuiet();
   const cpuBefore = cpuOfServices(system);
   const othersBefore = cpuOfSystems(others);
   const result = await drive(system.url('store'), requests, connections, SECONDS);

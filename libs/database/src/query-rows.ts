@@ -12,8 +12,11 @@ export interface StatementConfig {
 /** What queryRows needs of a connection: node-postgres' client, or the embedded engine's look-alike. */
 interface StatementClient {
   query(statement: StatementConfig): Promise<{ rows: unknown[] }>;
-  /** node-postgres': 'I' outside a transaction ('T' in one, 'E' in a failed one). */
-  getTransactionStatus?(): string;
+  /**
+   * node-postgres': 'I' outside a transaction ('T' in one, begun by TypeORM or by hand; 'E' in a
+   * failed one). The embedded engine's client has none: it never refuses a prepared statement.
+   */
+  getTransactionStatus?(): string | null;
 }
 
 /**
@@ -24,9 +27,9 @@ interface StatementClient {
  */
 export const MAX_PREPARED_STATEMENTS = 256;
 
-/** Each prepared text's name on every connection: a hash of it, then a new one per migration that made it stale. */
+/** Each prepared text's name on every connection: a hash of it; a new one after a stale plan. */
 const statementNames = new Map<string, string>();
-/** Per connection, the texts prepared there under a name of their own (their statement went missing there). */
+/** Per connection, texts prepared under a name of its own (their statement went missing there). */
 const connectionNames = new WeakMap<StatementClient, Map<string, string>>();
 let renames = 0;
 
@@ -76,10 +79,10 @@ function prepareAnew(client: StatementClient, sql: string, staleName: string, er
  * A prepared plan survives most migrations: the server plans it again when a table it reads
  * changes. When the change alters what the statement returns (a `*` over a table that gained a
  * column, a retyped column), the server refuses the old plan: the text is prepared again under a
- * new name — on every connection, as each holds the stale plan — and run again at once outside a
- * transaction (`prepareAnew`). Inside one, the refusal has aborted it: that transaction fails (a 503), and its
- * repeat runs the new name. The services' statements name their columns, so that adding a column
- * changes none of them.
+ * new name — on every connection, as each holds the stale plan (`prepareAnew`) — and run again
+ * at once outside a transaction. Inside one, the refusal has aborted it: that transaction fails
+ * (a 503), and its repeat runs the new name. The services' statements name their columns, so that
+ * adding a column changes none of them.
  */
 export async function queryRows<T>(
   manager: EntityManager,
@@ -107,8 +110,8 @@ export async function queryRows<T>(
     } catch (error) {
       if (name === undefined || !isStalePreparedStatement(error)) throw error;
       prepareAnew(client, sql, name, error);
-      // In a transaction (TypeORM's, or one begun by hand), the refusal has aborted it.
-      if (runner.isTransactionActive || (client.getTransactionStatus?.() ?? 'I') !== 'I') throw error;
+      // Run again outside a transaction only: inside one, the refusal has aborted it.
+      if (client.getTransactionStatus?.() !== 'I') throw error;
       return await execute(statementName(client, sql));
     }
   } finally {
